@@ -1,0 +1,121 @@
+// NamespaceSync: a correct and fast DR copy of one namespace into a (possibly renamed) namespace of
+// another cluster. Data flows one way: discover -> select -> transform -> diff -> apply -> report.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "drsync/cluster.hpp"
+#include "drsync/export.hpp"
+#include "drsync/ledger.hpp"
+#include "drsync/transform.hpp"
+
+namespace drsync {
+
+inline constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
+inline constexpr const char* kManagedByValue = "drsync";
+inline constexpr const char* kSourceIdLabel = "drsync.io/source-id";
+inline constexpr const char* kSourceAnnotation = "drsync.io/source";
+inline constexpr const char* kContentHashAnnotation = "drsync.io/content-hash";
+inline constexpr const char* kIgnoreMarker = "drsync.io/ignore";
+inline constexpr const char* kDrSyncerIgnoreMarker = "dr-syncer.io/ignore";
+
+enum class Action { Create, Update, Unchanged, Skip, Prune, Conflict, Error };
+DRSYNC_API const char* action_name(Action a) noexcept;
+
+// A destination object that exists but was not written by drsync from this source.
+enum class UnmanagedPolicy { Skip, Adopt, Fail };
+// A write rejected because a field is immutable (422 "field is immutable").
+enum class ImmutablePolicy { Fail, Recreate };
+
+struct SyncProgress {
+  std::string phase;  // "discover", "list", "apply", "prune"
+  std::size_t done = 0;
+  std::size_t total = 0;
+  std::string object;  // "deployments.apps/web", may be empty
+};
+
+struct SyncOptions {
+  // Types: empty include = the default DR set (docs/sync.md). Names as kubectl takes them:
+  // "deployments", "deployments.apps", "deploy", or a glob over groups "*.example.com".
+  std::vector<std::string> include_types;
+  std::vector<std::string> exclude_types;
+  bool include_jobs = false;
+  bool include_custom_resources = true;  // those whose CRD exists in the destination
+  bool copy_crds = false;                // copy missing CRDs instead of failing
+  std::string label_selector;
+
+  bool prune = false;
+  bool dry_run = false;  // every write validated server-side (dryRun=All), nothing persisted
+  UnmanagedPolicy unmanaged = UnmanagedPolicy::Skip;
+  ImmutablePolicy immutable = ImmutablePolicy::Fail;
+
+  // Transforms.
+  std::map<std::string, std::string> storage_class_map;
+  std::map<std::string, std::string> access_mode_map;
+  std::vector<std::pair<std::string, std::string>> image_map;
+  bool preserve_node_ports = false;
+  std::shared_ptr<const ResourceModifiers> modifiers;
+  TransformList extra_transforms;  // run after the default pipeline
+
+  // Workloads are created stopped, with the source's original scale recorded (ReplicaLedger).
+  bool stop_workloads = true;
+  std::vector<ScaleSpec> custom_scale_kinds;
+
+  int concurrency = 64;
+  std::function<void(const SyncProgress&)> progress;  // called from the calling thread
+  CancelToken cancel;
+};
+
+struct ObjectOutcome {
+  std::string group_resource;  // "deployments.apps"
+  std::string kind;
+  std::string name;
+  Action action = Action::Unchanged;
+  std::string message;  // why (errors, skips, conflicts)
+  std::string diff;     // unified diff live -> desired (plan only; Secret data masked)
+};
+
+struct SyncResult {
+  std::vector<ObjectOutcome> objects;
+  std::map<Action, int> counts;
+  std::vector<std::string> warnings;
+  std::vector<std::string> errors;
+  std::chrono::milliseconds duration{0};
+  RequestStats source_requests;
+  RequestStats dest_requests;
+  bool dry_run = false;
+  // A partial failure is a failure.
+  bool ok() const noexcept { return errors.empty(); }
+  int count(Action a) const { auto it = counts.find(a); return it == counts.end() ? 0 : it->second; }
+  std::string to_json() const;
+};
+
+class DRSYNC_API NamespaceSync {
+ public:
+  NamespaceSync(Cluster source, std::string source_namespace, Cluster dest,
+                std::string dest_namespace, SyncOptions options = {});
+  ~NamespaceSync();
+  NamespaceSync(NamespaceSync&&) noexcept;
+  NamespaceSync& operator=(NamespaceSync&&) noexcept;
+
+  // Every action that run() would take, with a diff per object; writes nothing.
+  SyncResult plan();
+  // Applies the plan (with options.dry_run: validated server-side, nothing persisted).
+  SyncResult run();
+
+  // The label value identifying this source (cluster server + namespace) on written objects.
+  std::string source_id() const;
+  const SyncOptions& options() const noexcept;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace drsync

@@ -1,0 +1,168 @@
+#include "drsync/yaml.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "drsync/error.hpp"
+
+namespace drsync {
+namespace {
+
+using rapidjson::Value;
+
+bool is_null_scalar(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+
+// A plain scalar typed by the YAML 1.2 core schema.
+Value plain_scalar(const std::string& s, Object::Allocator& a) {
+  if (is_null_scalar(s)) return Value(rapidjson::kNullType);
+  if (s == "true" || s == "True" || s == "TRUE") return Value(true);
+  if (s == "false" || s == "False" || s == "FALSE") return Value(false);
+  static const std::regex int_re("^[-+]?[0-9]+$");
+  static const std::regex oct_re("^0o[0-7]+$");
+  static const std::regex hex_re("^0x[0-9a-fA-F]+$");
+  static const std::regex float_re(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
+  errno = 0;
+  if (std::regex_match(s, int_re)) {
+    char* end = nullptr;
+    long long v = std::strtoll(s.c_str(), &end, 10);
+    if (errno == 0) return Value(static_cast<int64_t>(v));
+  } else if (std::regex_match(s, hex_re)) {
+    return Value(static_cast<int64_t>(std::strtoll(s.c_str() + 2, nullptr, 16)));
+  } else if (std::regex_match(s, oct_re)) {
+    return Value(static_cast<int64_t>(std::strtoll(s.c_str() + 2, nullptr, 8)));
+  } else if (std::regex_match(s, float_re)) {
+    return Value(std::strtod(s.c_str(), nullptr));
+  } else if (s == ".inf" || s == "+.inf" || s == ".Inf" || s == "-.inf" || s == ".nan" || s == ".NaN") {
+    // JSON has no infinities or NaN: keep the text.
+  }
+  return json_string(s, a);
+}
+
+Value convert(const YAML::Node& n, Object::Allocator& a) {
+  switch (n.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      return Value(rapidjson::kNullType);
+    case YAML::NodeType::Scalar: {
+      const std::string& s = n.Scalar();
+      // "!" marks a quoted (non-plain) scalar; an explicit !!str tag also forces a string.
+      if (n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str") return json_string(s, a);
+      return plain_scalar(s, a);
+    }
+    case YAML::NodeType::Sequence: {
+      Value arr(rapidjson::kArrayType);
+      arr.Reserve(static_cast<rapidjson::SizeType>(n.size()), a);
+      for (const auto& item : n) arr.PushBack(convert(item, a), a);
+      return arr;
+    }
+    case YAML::NodeType::Map: {
+      Value obj(rapidjson::kObjectType);
+      for (const auto& kv : n) {
+        std::string key = kv.first.Scalar();
+        Value k = json_string(key, a);
+        auto existing = obj.FindMember(k);
+        if (existing != obj.MemberEnd()) {
+          existing->value = convert(kv.second, a);  // last duplicate key wins, like kubectl
+        } else {
+          obj.AddMember(k, convert(kv.second, a), a);
+        }
+      }
+      return obj;
+    }
+  }
+  return Value(rapidjson::kNullType);
+}
+
+Object to_object(const YAML::Node& node) {
+  Object obj;
+  obj.json() = convert(node, obj.allocator());
+  return obj;
+}
+
+[[noreturn]] void rethrow_yaml(const YAML::Exception& e, std::string_view origin) {
+  std::string where(origin);
+  if (!e.mark.is_null()) {
+    where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+  }
+  throw Error(Errc::invalid_argument, where + ": invalid YAML: " + e.msg);
+}
+
+void emit(YAML::Emitter& out, const Value& v) {
+  if (v.IsObject()) {
+    out << YAML::BeginMap;
+    for (const auto& m : v.GetObject()) {
+      out << YAML::Key << std::string(m.name.GetString(), m.name.GetStringLength()) << YAML::Value;
+      emit(out, m.value);
+    }
+    out << YAML::EndMap;
+  } else if (v.IsArray()) {
+    out << YAML::BeginSeq;
+    for (const auto& item : v.GetArray()) emit(out, item);
+    out << YAML::EndSeq;
+  } else if (v.IsString()) {
+    std::string s(v.GetString(), v.GetStringLength());
+    // Quote strings that would otherwise read back as another type.
+    Object::Allocator scratch;
+    Value typed = plain_scalar(s, scratch);
+    if (!typed.IsString()) out << YAML::DoubleQuoted;
+    out << s;
+  } else if (v.IsBool()) {
+    out << (v.GetBool() ? "true" : "false");
+  } else if (v.IsNull()) {
+    out << YAML::Null;
+  } else if (v.IsInt64()) {
+    out << v.GetInt64();
+  } else if (v.IsUint64()) {
+    out << v.GetUint64();
+  } else {
+    out << v.GetDouble();
+  }
+}
+
+}  // namespace
+
+std::vector<Object> parse_yaml_documents(std::string_view yaml, std::string_view origin) {
+  std::vector<Object> docs;
+  try {
+    std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(yaml));
+    for (const auto& n : nodes) {
+      if (n.IsNull() || !n.IsDefined()) continue;
+      docs.push_back(to_object(n));
+    }
+  } catch (const YAML::Exception& e) {
+    rethrow_yaml(e, origin);
+  }
+  return docs;
+}
+
+Object parse_yaml(std::string_view yaml, std::string_view origin) {
+  try {
+    YAML::Node n = YAML::Load(std::string(yaml));
+    if (n.IsNull() || !n.IsDefined()) return Object();
+    return to_object(n);
+  } catch (const YAML::Exception& e) {
+    rethrow_yaml(e, origin);
+  }
+}
+
+std::vector<Object> load_yaml_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(Errc::invalid_argument, path + ": cannot read file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_yaml_documents(ss.str(), path);
+}
+
+std::string to_yaml(const Value& value) {
+  YAML::Emitter out;
+  emit(out, value);
+  return out.c_str();
+}
+
+}  // namespace drsync

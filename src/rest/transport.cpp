@@ -1,0 +1,461 @@
+#include "rest/transport.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+
+#include "rest/url.hpp"
+
+namespace drsync::detail {
+
+using Clock = std::chrono::steady_clock;
+
+void Counters::count(const std::string& verb) {
+  if (verb == "list") ++list;
+  else if (verb == "get") ++get;
+  else if (verb == "create") ++create;
+  else if (verb == "update") ++update;
+  else if (verb == "patch") ++patch;
+  else if (verb == "delete") ++remove;
+  else if (verb == "watch") ++watch;
+  else if (verb == "discovery") ++discovery;
+  else ++other;
+}
+
+RequestStats Counters::snapshot() const {
+  RequestStats s;
+  s.list = list;
+  s.get = get;
+  s.create = create;
+  s.update = update;
+  s.patch = patch;
+  s.remove = remove;
+  s.watch = watch;
+  s.discovery = discovery;
+  s.other = other;
+  s.retries = retries;
+  return s;
+}
+
+void Counters::reset() {
+  for (auto* c : {&list, &get, &create, &update, &patch, &remove, &watch, &discovery, &other,
+                  &retries}) {
+    c->store(0);
+  }
+}
+
+struct HeaderSink {
+  std::string* content_type;
+  std::string* retry_after;
+};
+
+struct Transport::Call {
+  Request request;
+  std::promise<Response> promise;
+  std::string url;
+  int attempt = 0;
+  bool auth_refreshed = false;
+  Clock::time_point not_before{};
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  curl_slist* connect_to = nullptr;
+  HeaderSink sink{nullptr, nullptr};
+  Response response;
+  std::string retry_after;
+  char error[CURL_ERROR_SIZE] = {0};
+
+  bool idempotent() const {
+    if (request.idempotent) return *request.idempotent;
+    return request.method == Method::Get || request.method == Method::Put ||
+           request.method == Method::Delete;
+  }
+};
+
+namespace {
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+bool header_is(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':') return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
+  }
+  return true;
+}
+
+std::string header_value(std::string_view line, size_t name_len) {
+  std::string_view v = line.substr(name_len + 1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
+  return std::string(v);
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  auto* sink = static_cast<HeaderSink*>(user);
+  std::string_view line(data, size * n);
+  if (header_is(line, "content-type")) *sink->content_type = header_value(line, 12);
+  if (header_is(line, "retry-after")) *sink->retry_after = header_value(line, 11);
+  return size * n;
+}
+
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::Get: return "GET";
+    case Method::Post: return "POST";
+    case Method::Put: return "PUT";
+    case Method::Patch: return "PATCH";
+    case Method::Delete: return "DELETE";
+  }
+  return "GET";
+}
+
+std::string default_verb(const Request& r) {
+  switch (r.method) {
+    case Method::Get: return "get";
+    case Method::Post: return "create";
+    case Method::Put: return "update";
+    case Method::Patch: return "patch";
+    case Method::Delete: return "delete";
+  }
+  return "other";
+}
+
+bool is_tls_error(CURLcode c) {
+  return c == CURLE_PEER_FAILED_VERIFICATION || c == CURLE_SSL_CONNECT_ERROR ||
+         c == CURLE_SSL_CERTPROBLEM || c == CURLE_SSL_CACERT_BADFILE || c == CURLE_SSL_CIPHER ||
+         c == CURLE_SSL_ENGINE_NOTFOUND || c == CURLE_SSL_ENGINE_SETFAILED ||
+         c == CURLE_SSL_ISSUER_ERROR || c == CURLE_SSL_CRL_BADFILE ||
+         c == CURLE_SSL_PINNEDPUBKEYNOTMATCH || c == CURLE_SSL_INVALIDCERTSTATUS;
+}
+
+// Nothing reached the server: safe to repeat even a create.
+bool never_sent(CURLcode c) {
+  return c == CURLE_COULDNT_CONNECT || c == CURLE_COULDNT_RESOLVE_HOST ||
+         c == CURLE_COULDNT_RESOLVE_PROXY;
+}
+
+}  // namespace
+
+Transport::Transport(RestConfig config, std::shared_ptr<CredentialSource> credentials)
+    : config_(std::move(config)),
+      credentials_(std::move(credentials)),
+      limiter_(config_.qps, config_.burst) {
+  ParsedUrl server = parse_url(config_.server);
+  if (!config_.tls_server_name.empty()) {
+    // Verify and send SNI for tls-server-name while connecting to the configured address.
+    connect_to_ = config_.tls_server_name + ":" + server.port + ":" + server.host + ":" + server.port;
+    url_base_ = server.scheme + "://" + config_.tls_server_name + ":" + server.port + server.path;
+  } else {
+    url_base_ = server.scheme + "://" + server.host_for_url() + ":" + server.port + server.path;
+  }
+  while (!url_base_.empty() && url_base_.back() == '/') url_base_.pop_back();
+  multi_ = curl_multi_init();
+  if (multi_ == nullptr) throw Error(Errc::internal, "curl_multi_init failed");
+  curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                    static_cast<long>(std::max(1, config_.max_concurrent_requests)));
+  thread_ = std::thread([this] { loop(); });
+}
+
+Transport::~Transport() {
+  stopping_ = true;
+  curl_multi_wakeup(multi_);
+  if (thread_.joinable()) thread_.join();
+  for (CURL* e : idle_handles_) curl_easy_cleanup(e);
+  curl_multi_cleanup(multi_);
+}
+
+std::string Transport::url_for(const Request& request) const {
+  std::string url = url_base_ + request.path;
+  char sep = request.path.find('?') == std::string::npos ? '?' : '&';
+  for (const auto& [k, v] : request.query) {
+    url += sep;
+    url += percent_encode(k);
+    url += '=';
+    url += percent_encode(v);
+    sep = '&';
+  }
+  return url;
+}
+
+curl_slist* Transport::configure_easy(CURL* easy, const Request& request, const std::string& url,
+                                      const Credentials& creds) const {
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, config_.user_agent.c_str());
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.connect_timeout.count()));
+  auto timeout = request.timeout.count() > 0 ? request.timeout : config_.request_timeout;
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method_name(request.method));
+  if (request.method == Method::Get) {
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
+  } else if (request.method != Method::Delete || !request.body.empty()) {
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+  }
+  // TLS: verification is on unless the kubeconfig says insecure. PEM goes in from memory.
+  if (config_.insecure_skip_tls_verify) {
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else {
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  }
+  if (!config_.ca_pem.empty()) {
+    curl_blob blob{const_cast<char*>(config_.ca_pem.data()), config_.ca_pem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &blob);
+  }
+  const std::string& cert = creds.client_cert_pem;
+  const std::string& key = creds.client_key_pem;
+  if (!cert.empty() && !key.empty()) {
+    curl_blob cb{const_cast<char*>(cert.data()), cert.size(), CURL_BLOB_COPY};
+    curl_blob kb{const_cast<char*>(key.data()), key.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(easy, CURLOPT_SSLCERT_BLOB, &cb);
+    curl_easy_setopt(easy, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(easy, CURLOPT_SSLKEY_BLOB, &kb);
+    curl_easy_setopt(easy, CURLOPT_SSLKEYTYPE, "PEM");
+  }
+  if (!config_.proxy_url.empty()) curl_easy_setopt(easy, CURLOPT_PROXY, config_.proxy_url.c_str());
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, ("Accept: " + request.accept).c_str());
+  if (!request.body.empty()) {
+    headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+  }
+  headers = curl_slist_append(headers, "Expect:");
+  if (!creds.bearer_token.empty()) {
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + creds.bearer_token).c_str());
+  } else if (!creds.username.empty()) {
+    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    curl_easy_setopt(easy, CURLOPT_USERNAME, creds.username.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, creds.password.c_str());
+  }
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+  return headers;
+}
+
+std::future<Response> Transport::submit(Request request) {
+  auto call = std::make_unique<Call>();
+  if (request.verb.empty()) request.verb = default_verb(request);
+  call->url = url_for(request);
+  call->request = std::move(request);
+  auto future = call->promise.get_future();
+  if (stopping_) {
+    call->promise.set_exception(std::make_exception_ptr(Error(Errc::cancelled, "cluster client closed")));
+    return future;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    incoming_.push_back(std::move(call));
+  }
+  curl_multi_wakeup(multi_);
+  return future;
+}
+
+std::chrono::milliseconds Transport::backoff(int attempt) const {
+  // Full jitter over an exponential ceiling: 100 ms, 200 ms, ... capped at 5 s.
+  thread_local std::mt19937 rng{std::random_device{}()};
+  long ceiling = std::min<long>(5000, 100L << std::min(attempt, 10));
+  std::uniform_int_distribution<long> d(ceiling / 2, ceiling);
+  return std::chrono::milliseconds(d(rng));
+}
+
+void Transport::start(Call& call) {
+  Credentials creds;
+  try {
+    creds = credentials_->current();
+  } catch (...) {
+    call.promise.set_exception(std::current_exception());
+    call.easy = nullptr;
+    return;
+  }
+  CURL* easy;
+  if (!idle_handles_.empty()) {
+    easy = idle_handles_.back();
+    idle_handles_.pop_back();
+    curl_easy_reset(easy);
+  } else {
+    easy = curl_easy_init();
+  }
+  call.easy = easy;
+  call.response = Response{};
+  call.response.attempts = call.attempt + 1;
+  call.retry_after.clear();
+  call.error[0] = 0;
+  call.headers = configure_easy(easy, call.request, call.url, creds);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &call.response.body);
+  call.sink = HeaderSink{&call.response.content_type, &call.retry_after};
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &call.sink);
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, &call);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, call.error);
+  if (!connect_to_.empty()) {
+    call.connect_to = curl_slist_append(nullptr, connect_to_.c_str());
+    curl_easy_setopt(easy, CURLOPT_CONNECT_TO, call.connect_to);
+  }
+  counters_.count(call.request.verb);
+  if (call.attempt > 0) ++counters_.retries;
+  curl_multi_add_handle(multi_, easy);
+}
+
+void Transport::schedule_retry(std::unique_ptr<Call> call, std::chrono::milliseconds delay) {
+  ++call->attempt;
+  call->not_before = Clock::now() + delay;
+  waiting_.push_back(std::move(call));
+}
+
+namespace {
+
+std::chrono::milliseconds parse_retry_after(const std::string& value) {
+  // Kubernetes sends delta-seconds; an HTTP date is treated as "soon".
+  if (value.empty()) return std::chrono::milliseconds(-1);
+  char* end = nullptr;
+  long secs = std::strtol(value.c_str(), &end, 10);
+  if (end == value.c_str() || secs < 0) return std::chrono::milliseconds(1000);
+  return std::chrono::milliseconds(std::min<long>(secs, 60) * 1000);
+}
+
+std::string curl_message(CURLcode code, const char* errbuf) {
+  std::string msg = errbuf && errbuf[0] ? errbuf : curl_easy_strerror(code);
+  return msg;
+}
+
+}  // namespace
+
+void Transport::finish(Call* raw, CURLcode code) {
+  // Take ownership back from active_.
+  std::unique_ptr<Call> call;
+  for (auto it = active_.begin(); it != active_.end(); ++it) {
+    if (it->get() == raw) {
+      call = std::move(*it);
+      active_.erase(it);
+      break;
+    }
+  }
+  if (!call) return;
+  curl_multi_remove_handle(multi_, call->easy);
+  if (code == CURLE_OK) {
+    curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->response.status);
+  }
+  curl_slist_free_all(call->headers);
+  curl_slist_free_all(call->connect_to);
+  call->headers = nullptr;
+  call->connect_to = nullptr;
+  idle_handles_.push_back(call->easy);
+  call->easy = nullptr;
+
+  const bool can_retry = call->attempt < config_.max_retries;
+  if (code != CURLE_OK) {
+    if (can_retry && !is_tls_error(code) && (never_sent(code) || call->idempotent())) {
+      auto delay = backoff(call->attempt);
+      schedule_retry(std::move(call), delay);
+      return;
+    }
+    Errc errc = is_tls_error(code)                 ? Errc::tls
+                : code == CURLE_OPERATION_TIMEDOUT ? Errc::timeout
+                                                   : Errc::network;
+    std::string what = std::string(errc == Errc::tls ? "TLS error" : "connection error") +
+                       " talking to " + config_.server + ": " + curl_message(code, call->error);
+    if (call->attempt > 0) what += " (after " + std::to_string(call->attempt + 1) + " attempts)";
+    call->promise.set_exception(std::make_exception_ptr(Error(errc, what)));
+    return;
+  }
+  long status = call->response.status;
+  if (status == 401 && !call->auth_refreshed) {
+    // Credentials may have expired (exec plugin, rotated token file): refresh once.
+    call->auth_refreshed = true;
+    bool refreshed = false;
+    try {
+      refreshed = credentials_->invalidate();
+    } catch (...) {
+    }
+    if (refreshed) {
+      call->not_before = Clock::now();
+      waiting_.push_back(std::move(call));
+      return;
+    }
+  }
+  // 429 means the server did not process the request, so even a create may be repeated.
+  bool transient = status == 429 || (status >= 500 && status != 501);
+  if (transient && can_retry && (status == 429 || call->idempotent())) {
+    auto delay = parse_retry_after(call->retry_after);
+    if (delay.count() < 0) delay = backoff(call->attempt);
+    schedule_retry(std::move(call), delay);
+    return;
+  }
+  call->promise.set_value(std::move(call->response));
+}
+
+void Transport::loop() {
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      while (!incoming_.empty()) {
+        waiting_.push_back(std::move(incoming_.front()));
+        incoming_.pop_front();
+      }
+    }
+    if (stopping_) break;
+    auto now = Clock::now();
+    auto next_wake = now + std::chrono::milliseconds(1000);
+    // Start what is due, oldest first, within the concurrency cap and the rate limit.
+    std::stable_sort(waiting_.begin(), waiting_.end(),
+                     [](const auto& a, const auto& b) { return a->not_before < b->not_before; });
+    size_t started = 0;
+    for (auto& call : waiting_) {
+      if (call->not_before > now) {
+        next_wake = std::min(next_wake, call->not_before);
+        break;
+      }
+      if (static_cast<int>(active_.size()) >= config_.max_concurrent_requests) break;
+      if (!limiter_.try_take(now)) {
+        next_wake = std::min(next_wake, now + limiter_.wait_time(now));
+        break;
+      }
+      Call* raw = call.get();
+      start(*raw);
+      if (raw->easy != nullptr) active_.push_back(std::move(call));
+      ++started;
+    }
+    waiting_.erase(waiting_.begin(), waiting_.begin() + static_cast<long>(started));
+
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      Call* raw = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&raw));
+      finish(raw, msg->data.result);
+    }
+    // Sleep until socket activity, a wake-up (new request, shutdown) or the next due time.
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_wake - Clock::now());
+    int timeout_ms = static_cast<int>(std::clamp<long>(wait.count(), 0, 1000));
+    curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
+  }
+  // Shutting down: fail whatever is left.
+  auto fail = [](std::unique_ptr<Call>& call) {
+    call->promise.set_exception(
+        std::make_exception_ptr(Error(Errc::cancelled, "cluster client closed")));
+  };
+  for (auto& call : active_) {
+    curl_multi_remove_handle(multi_, call->easy);
+    curl_slist_free_all(call->headers);
+    curl_slist_free_all(call->connect_to);
+    idle_handles_.push_back(call->easy);
+    fail(call);
+  }
+  for (auto& call : waiting_) fail(call);
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& call : incoming_) fail(call);
+}
+
+}  // namespace drsync::detail

@@ -1,0 +1,79 @@
+// Internal: the HTTP layer of one Cluster. One event-loop thread drives a curl multi handle, so
+// every request shares one connection pool and, over TLS, one HTTP/2 connection multiplexing many
+// streams. Requests are rate-limited by a token bucket and retried with exponential backoff and
+// full jitter when that is safe (see Transport::retryable).
+#pragma once
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/credentials.hpp"
+#include "drsync/cluster.hpp"
+#include "rest/curl_global.hpp"
+#include "rest/rate_limiter.hpp"
+
+namespace drsync::detail {
+
+struct Counters {
+  std::atomic<std::uint64_t> list{0}, get{0}, create{0}, update{0}, patch{0}, remove{0}, watch{0},
+      discovery{0}, other{0}, retries{0};
+  void count(const std::string& verb);
+  RequestStats snapshot() const;
+  void reset();
+};
+
+
+class Transport {
+ public:
+  Transport(RestConfig config, std::shared_ptr<CredentialSource> credentials);
+  ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  std::future<Response> submit(Request request);
+  const RestConfig& config() const noexcept { return config_; }
+  Counters& counters() noexcept { return counters_; }
+  CredentialSource& credentials() noexcept { return *credentials_; }
+
+  // Sets TLS, auth, timeouts and URL on an easy handle for `request` (used by watch too).
+  // Returns the header list the caller must free after the transfer.
+  curl_slist* configure_easy(CURL* easy, const Request& request, const std::string& url,
+                             const Credentials& creds) const;
+  std::string url_for(const Request& request) const;
+
+ private:
+  struct Call;
+  void loop();
+  void start(Call& call);
+  void finish(Call* call, CURLcode code);
+  void schedule_retry(std::unique_ptr<Call> call, std::chrono::milliseconds delay);
+  std::chrono::milliseconds backoff(int attempt) const;
+
+  RestConfig config_;
+  std::shared_ptr<CredentialSource> credentials_;
+  CurlGlobal curl_global_;
+  Counters counters_;
+  CURLM* multi_ = nullptr;
+  std::mutex mutex_;
+  std::deque<std::unique_ptr<Call>> incoming_;
+  std::atomic<bool> stopping_{false};
+  // Loop-thread-only state.
+  std::vector<std::unique_ptr<Call>> waiting_;
+  std::vector<std::unique_ptr<Call>> active_;
+  std::vector<CURL*> idle_handles_;
+  TokenBucket limiter_;
+  std::thread thread_;
+  std::string connect_to_;  // tls-server-name: "name:port:host:port"
+  std::string url_base_;
+};
+
+}  // namespace drsync::detail

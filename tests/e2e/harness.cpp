@@ -1,0 +1,119 @@
+#include "e2e/harness.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "drsync/error.hpp"
+#include "drsync/yaml.hpp"
+
+namespace drsync::test {
+
+std::string clusters_dir() {
+  const char* dir = std::getenv("DRSYNC_TEST_CLUSTERS");
+  if (dir == nullptr || *dir == '\0') {
+    FAIL("DRSYNC_TEST_CLUSTERS is not set: run the e2e tests through ctest, which starts the "
+         "clusters (tests/cluster/up)");
+  }
+  return dir;
+}
+
+std::string kubeconfig_path(const std::string& name) {
+  return clusters_dir() + "/" + name + ".kubeconfig";
+}
+
+const Cluster& source() {
+  static Cluster c = Cluster::from_kubeconfig(kubeconfig_path("source"));
+  return c;
+}
+
+const Cluster& dest() {
+  static Cluster c = Cluster::from_kubeconfig(kubeconfig_path("dest"));
+  return c;
+}
+
+std::string unique_namespace(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  return prefix + "-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+}
+
+void create_namespace(const Cluster& c, const std::string& ns) {
+  Object obj = Object::parse(R"({"apiVersion":"v1","kind":"Namespace","metadata":{}})");
+  obj.set_name(ns);
+  c.create(c.resolve("namespaces"), "", obj);
+  // Pods need the namespace's default ServiceAccount (created by the controller-manager).
+  auto sa = c.resolve("serviceaccounts");
+  wait_until([&] { return c.try_get(sa, ns, "default").has_value(); }, std::chrono::seconds(30));
+}
+
+void delete_namespace(const Cluster& c, const std::string& ns) {
+  try {
+    c.remove(c.resolve("namespaces"), "", ns);
+  } catch (const Error&) {
+    // Already gone or cluster stopped: nothing to clean up.
+  }
+}
+
+ScopedNamespace::ScopedNamespace(const Cluster& c, const std::string& prefix)
+    : cluster_(c), name_(unique_namespace(prefix)) {
+  create_namespace(c, name_);
+}
+
+ScopedNamespace::~ScopedNamespace() { delete_namespace(cluster_, name_); }
+
+std::vector<Object> fixture_app(const std::string& app) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(DRSYNC_FIXTURES_DIR) / "apps" / app;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".yaml" || e.path().extension() == ".yml") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<Object> crds, rest;
+  for (const auto& f : files) {
+    for (auto& o : load_yaml_file(f.string())) {
+      (o.kind() == "CustomResourceDefinition" ? crds : rest).push_back(std::move(o));
+    }
+  }
+  for (auto& o : rest) crds.push_back(std::move(o));
+  return crds;
+}
+
+void apply_objects(const Cluster& c, const std::string& ns, std::vector<Object>& objects) {
+  bool refreshed = false;
+  for (auto& o : objects) {
+    auto type = c.find_kind(o.api_version(), o.kind());
+    if (!type && !refreshed) {
+      // A CRD created just before: wait until discovery serves it.
+      wait_until([&] {
+        c.resources(true);
+        return c.find_kind(o.api_version(), o.kind()).has_value();
+      });
+      refreshed = true;
+      type = c.find_kind(o.api_version(), o.kind());
+    }
+    REQUIRE(type.has_value());
+    if (type->namespaced) o.set_namespace(ns);
+    try {
+      c.create(*type, ns, o);
+    } catch (const Error& e) {
+      if (e.code() != Errc::already_exists) throw;
+    }
+  }
+}
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (condition()) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+}  // namespace drsync::test

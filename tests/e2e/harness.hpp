@@ -1,0 +1,49 @@
+// Shared helpers of the e2e tests: the two real clusters started by tests/cluster/up (their
+// directory is in $DRSYNC_TEST_CLUSTERS), unique namespaces, fixture manifests.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "drsync/cluster.hpp"
+#include "drsync/object.hpp"
+
+namespace drsync::test {
+
+// The directory of the running test clusters; fails the test when it is not set.
+std::string clusters_dir();
+std::string kubeconfig_path(const std::string& name);  // "source", "dest-restricted", ...
+const Cluster& source();
+const Cluster& dest();
+
+// A fresh, unique namespace name ("prefix-<pid>-<n>").
+std::string unique_namespace(const std::string& prefix);
+void create_namespace(const Cluster& c, const std::string& ns);
+// Deletes without waiting for finalization.
+void delete_namespace(const Cluster& c, const std::string& ns);
+
+// Creates a namespace on construction and deletes it on destruction.
+class ScopedNamespace {
+ public:
+  ScopedNamespace(const Cluster& c, const std::string& prefix);
+  ~ScopedNamespace();
+  const std::string& name() const { return name_; }
+
+ private:
+  const Cluster& cluster_;
+  std::string name_;
+};
+
+// Every document of every *.yaml file of ../shared/fixtures/apps/<app>/, in file order
+// (CustomResourceDefinitions first).
+std::vector<Object> fixture_app(const std::string& app);
+// Creates the objects in `ns` (namespaced ones), waiting for CRDs to be established.
+void apply_objects(const Cluster& c, const std::string& ns, std::vector<Object>& objects);
+
+// Polls `condition` every 100 ms until true or `timeout`; returns its last value.
+bool wait_until(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+}  // namespace drsync::test

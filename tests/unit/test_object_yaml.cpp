@@ -1,0 +1,79 @@
+#include <catch2/catch.hpp>
+
+#include "drsync/error.hpp"
+#include "drsync/object.hpp"
+#include "drsync/yaml.hpp"
+
+using namespace drsync;
+
+TEST_CASE("Object accessors read metadata without copying", "[object]") {
+  Object o = Object::parse(
+      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"shop",
+          "labels":{"app":"web"},"annotations":{"a":"1"}},"spec":{"replicas":3}})");
+  CHECK(o.api_version() == "apps/v1");
+  CHECK(o.group() == "apps");
+  CHECK(o.kind() == "Deployment");
+  CHECK(o.name() == "web");
+  CHECK(o.namespace_() == "shop");
+  CHECK(o.label("app") == "web");
+  CHECK(o.has_annotation("a"));
+  CHECK_FALSE(o.has_annotation("b"));
+  REQUIRE(o.find("/spec/replicas") != nullptr);
+  CHECK(o.find("/spec/replicas")->GetInt() == 3);
+  o.set_label("tier", "front");
+  o.set_annotation("a", "2");
+  o.remove_label("app");
+  CHECK(o.label("tier") == "front");
+  CHECK(o.annotation("a") == "2");
+  CHECK_FALSE(o.has_label("app"));
+  Object copy = o.clone();
+  copy.set_name("other");
+  CHECK(o.name() == "web");
+  CHECK(copy.name() == "other");
+}
+
+TEST_CASE("Object::parse reports the offset of bad JSON", "[object]") {
+  try {
+    Object::parse("{\"a\": }");
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::invalid_argument);
+    CHECK(std::string(e.what()).find("offset") != std::string::npos);
+  }
+}
+
+TEST_CASE("YAML scalars follow the core schema; quoted stay strings", "[yaml]") {
+  Object o = parse_yaml("a: 1\nb: '1'\nc: true\nd: 'true'\ne: 1.5\nf: ~\ng: hello\nh: \"0x10\"\ni: 0x10\n");
+  CHECK(o.json()["a"].IsInt64());
+  CHECK(o.json()["b"].IsString());
+  CHECK(o.json()["c"].IsBool());
+  CHECK(o.json()["d"].IsString());
+  CHECK(o.json()["e"].IsDouble());
+  CHECK(o.json()["f"].IsNull());
+  CHECK(std::string(o.json()["g"].GetString()) == "hello");
+  CHECK(o.json()["h"].IsString());
+  CHECK(o.json()["i"].GetInt64() == 16);
+}
+
+TEST_CASE("Multi-document YAML skips empty documents", "[yaml]") {
+  auto docs = parse_yaml_documents("---\n# only a comment\n---\nkind: A\n---\n---\nkind: B\n");
+  REQUIRE(docs.size() == 2);
+  CHECK(docs[0].kind() == "A");
+  CHECK(docs[1].kind() == "B");
+}
+
+TEST_CASE("Malformed YAML names origin, line and column", "[yaml]") {
+  try {
+    parse_yaml_documents("a: [1, 2\nb: 3\n", "bad.yaml");
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::invalid_argument);
+    CHECK(std::string(e.what()).rfind("bad.yaml:", 0) == 0);
+  }
+}
+
+TEST_CASE("to_yaml round-trips through parse_yaml", "[yaml]") {
+  Object o = Object::parse(R"({"a":"true","b":true,"c":[1,"2",{"d":null}],"e":"x"})");
+  Object back = parse_yaml(to_yaml(o.json()));
+  CHECK(back.to_json() == o.to_json());
+}
