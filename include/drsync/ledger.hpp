@@ -47,7 +47,7 @@ struct ScaleValue {
 
 class DRSYNC_API ReplicaLedger {
  public:
-  // Deployments, StatefulSets, ReplicaSets (replicas) and CronJobs (suspend), plus `extra`.
+  // Deployments, StatefulSets, ReplicaSets (replicas), CronJobs and Jobs (suspend), plus `extra`.
   explicit ReplicaLedger(std::vector<ScaleSpec> extra = {});
 
   const ScaleSpec* spec_for(std::string_view group, std::string_view kind) const noexcept;

@@ -13,13 +13,16 @@ constexpr int8_t kInvalid = -1;
 constexpr std::array<int8_t, 256> make_decode_table() {
   std::array<int8_t, 256> table{};
   for (auto& entry : table) entry = kInvalid;
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
   return table;
 }
 
 constexpr std::array<int8_t, 256> kDecodeTable = make_decode_table();
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 
 }  // namespace
 
@@ -52,8 +55,8 @@ std::optional<std::string> base64_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size() / 4 * 3 + 3);
   uint32_t group = 0;
-  int sextets = 0;   // in the current group of four
-  int padding = 0;   // '=' seen; only whitespace and more '=' may follow
+  int sextets = 0;  // in the current group of four
+  int padding = 0;  // '=' seen; only whitespace and more '=' may follow
   for (char c : text) {
     if (is_space(c)) continue;
     if (c == '=') {

@@ -58,6 +58,8 @@ ReplicaLedger::ReplicaLedger(std::vector<ScaleSpec> extra) {
       {"apps", "StatefulSet", "/spec/replicas", ScaleType::Int, "0"},
       {"apps", "ReplicaSet", "/spec/replicas", ScaleType::Int, "0"},
       {"batch", "CronJob", "/spec/suspend", ScaleType::Bool, "true"},
+      // A copied Job must not run in the DR copy either (Job suspension, Kubernetes >= 1.24).
+      {"batch", "Job", "/spec/suspend", ScaleType::Bool, "true"},
   };
   for (auto& s : extra) {
     if (s.path.empty() || s.path.front() != '/') {

@@ -48,7 +48,7 @@ Object Cluster::get_path(const std::string& path) const {
   Request req;
   req.path = path;
   Response r = send(req);
-  check(r, "GET " + path);
+  if (!r.ok()) throw detail::error_from_response(r, "GET " + path, server());
   return Object::parse(r.body);
 }
 
@@ -78,6 +78,11 @@ std::string Cluster::path_for(const ResourceInfo& r, std::string_view ns, std::s
 }
 
 namespace {
+
+// Cluster::check, naming this cluster's server in the message of server-side failures.
+void check_on(const Cluster& c, const Response& response, std::string_view what) {
+  if (!response.ok()) throw detail::error_from_response(response, what, c.server());
+}
 
 std::string describe(const ResourceInfo& r, std::string_view ns, std::string_view name) {
   std::string s = r.group_resource();
@@ -146,7 +151,7 @@ ObjectList Cluster::list(const ResourceInfo& r, std::string_view ns,
       paging = false;
       continue;
     }
-    check(resp, "list " + describe(r, ns, {}));
+    check_on(*this, resp, "list " + describe(r, ns, {}));
     auto doc = std::make_shared<rapidjson::Document>();
     doc->Parse(resp.body.data(), resp.body.size());
     if (doc->HasParseError() || !doc->IsObject()) {
@@ -167,7 +172,7 @@ Object Cluster::get(const ResourceInfo& r, std::string_view ns, std::string_view
   req.verb = "get";
   req.path = path_for(r, ns, name);
   Response resp = send(req);
-  check(resp, "get " + describe(r, ns, name));
+  check_on(*this, resp, "get " + describe(r, ns, name));
   return Object::parse(resp.body);
 }
 
@@ -178,7 +183,7 @@ std::optional<Object> Cluster::try_get(const ResourceInfo& r, std::string_view n
   req.path = path_for(r, ns, name);
   Response resp = send(req);
   if (resp.status == 404) return std::nullopt;
-  check(resp, "get " + describe(r, ns, name));
+  check_on(*this, resp, "get " + describe(r, ns, name));
   return Object::parse(resp.body);
 }
 
@@ -197,7 +202,7 @@ Object Cluster::create(const ResourceInfo& r, std::string_view ns, const Object&
     Error e = detail::error_from_response(resp, "create");
     if (e.code() == Errc::already_exists) return get(r, ns, object.name());
   }
-  check(resp, "create " + describe(r, ns, object.name()));
+  check_on(*this, resp, "create " + describe(r, ns, object.name()));
   return Object::parse(resp.body);
 }
 
@@ -210,7 +215,7 @@ Object Cluster::update(const ResourceInfo& r, std::string_view ns, const Object&
   req.body = object.to_json();
   add_write_query(req, options);
   Response resp = send(req);
-  check(resp, "update " + describe(r, ns, object.name()));
+  check_on(*this, resp, "update " + describe(r, ns, object.name()));
   return Object::parse(resp.body);
 }
 
@@ -234,7 +239,7 @@ Object Cluster::patch(const ResourceInfo& r, std::string_view ns, std::string_vi
   if (type == PatchType::Merge) req.idempotent = true;
   add_write_query(req, options);
   Response resp = send(req);
-  check(resp, "patch " + describe(r, ns, name));
+  check_on(*this, resp, "patch " + describe(r, ns, name));
   return Object::parse(resp.body);
 }
 
@@ -285,7 +290,7 @@ void Cluster::remove(const ResourceInfo& r, std::string_view ns, std::string_vie
     req.body = buf.GetString();
   }
   Response resp = send(req);
-  check(resp, "delete " + describe(r, ns, name));
+  check_on(*this, resp, "delete " + describe(r, ns, name));
 }
 
 std::int64_t Cluster::get_scale(const ResourceInfo& r, std::string_view ns,
@@ -294,7 +299,7 @@ std::int64_t Cluster::get_scale(const ResourceInfo& r, std::string_view ns,
   req.verb = "get";
   req.path = path_for(r, ns, name, "scale");
   Response resp = send(req);
-  check(resp, "get scale of " + describe(r, ns, name));
+  check_on(*this, resp, "get scale of " + describe(r, ns, name));
   Object scale = Object::parse(resp.body);
   const rapidjson::Value* v = scale.find("/spec/replicas");
   return v && v->IsInt64() ? v->GetInt64() : 0;
@@ -311,7 +316,7 @@ Object Cluster::set_scale(const ResourceInfo& r, std::string_view ns, std::strin
   req.body = "{\"spec\":{\"replicas\":" + std::to_string(replicas) + "}}";
   add_write_query(req, options);
   Response resp = send(req);
-  check(resp, "scale " + describe(r, ns, name));
+  check_on(*this, resp, "scale " + describe(r, ns, name));
   return Object::parse(resp.body);
 }
 

@@ -104,6 +104,9 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 std::vector<ResourceInfo> Cluster::Impl::discover() {
+  auto check_discovery = [this](const Response& resp, const std::string& what) {
+    if (!resp.ok()) throw detail::error_from_response(resp, what, transport.config().server);
+  };
   std::vector<ResourceInfo> out;
   bool aggregated = true;
   for (const char* root : {"/api", "/apis"}) {
@@ -112,7 +115,7 @@ std::vector<ResourceInfo> Cluster::Impl::discover() {
     req.path = root;
     req.accept = kAggregatedAccept;
     Response resp = send(req);
-    Cluster::check(resp, std::string("discovery ") + root);
+    check_discovery(resp, std::string("discovery ") + root);
     if (resp.content_type.find("apidiscovery.k8s.io") == std::string::npos) {
       aggregated = false;
       break;
@@ -130,7 +133,7 @@ std::vector<ResourceInfo> Cluster::Impl::discover() {
     req.verb = "discovery";
     req.path = "/api";
     Response resp = send(req);
-    Cluster::check(resp, "discovery /api");
+    check_discovery(resp, "discovery /api");
     Object doc = Object::parse(resp.body);
     for (const auto& v : strings(json_get(doc.json(), "versions"))) group_versions.emplace_back("", v);
   }
@@ -139,7 +142,7 @@ std::vector<ResourceInfo> Cluster::Impl::discover() {
     req.verb = "discovery";
     req.path = "/apis";
     Response resp = send(req);
-    Cluster::check(resp, "discovery /apis");
+    check_discovery(resp, "discovery /apis");
     Object doc = Object::parse(resp.body);
     const Value* groups = json_get(doc.json(), "groups");
     if (groups && groups->IsArray()) {

@@ -25,7 +25,8 @@ Errc errc_for_status(long http_status, std::string_view reason) {
   return Errc::bad_request;
 }
 
-Error error_from_response(const Response& response, std::string_view what) {
+Error error_from_response(const Response& response, std::string_view what,
+                          std::string_view server) {
   std::string reason;
   std::string message;
   std::vector<FieldCause> causes;
@@ -54,7 +55,15 @@ Error error_from_response(const Response& response, std::string_view what) {
     if (message.empty()) message = "no response body";
   }
   std::string text = std::string(what) + ": " + message + " (HTTP " +
-                     std::to_string(response.status) + (reason.empty() ? "" : " " + reason) + ")";
+                     std::to_string(response.status) + (reason.empty() ? "" : " " + reason);
+  if (response.status == 429 || response.status >= 500) {
+    // The server's trouble: say which server, and that retrying did not help.
+    if (!server.empty()) text += "; server " + std::string(server);
+    if (response.attempts > 1) {
+      text += "; gave up after " + std::to_string(response.attempts) + " attempts";
+    }
+  }
+  text += ")";
   return Error(errc_for_status(response.status, reason), text, static_cast<int>(response.status),
                reason, std::move(causes));
 }

@@ -1,5 +1,7 @@
 #include "rest/url.hpp"
 
+#include <string>
+
 #include "drsync/error.hpp"
 
 namespace drsync::detail {
@@ -38,10 +40,18 @@ ParsedUrl parse_url(std::string_view url) {
     }
   }
   if (out.host.empty()) throw bad("missing host");
+  if (out.host.find('@') != std::string::npos) throw bad("user information is not supported");
+  if (out.host.find_first_of("?# ") != std::string::npos) throw bad("invalid character in host");
+  if (!out.ipv6 && out.host.find(':') != std::string::npos) {
+    // "https://fe80::1:6443": the last colon was taken for the port separator.
+    throw bad("an IPv6 address must be in brackets ([::1])");
+  }
   if (out.port.empty()) out.port = out.scheme == "https" ? "443" : "80";
+  if (out.port.size() > 5) throw bad("port is out of range");
   for (char c : out.port) {
     if (c < '0' || c > '9') throw bad("port is not a number");
   }
+  if (std::stoi(out.port) > 65535) throw bad("port is out of range");
   return out;
 }
 

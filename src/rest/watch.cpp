@@ -176,7 +176,7 @@ void Cluster::watch(const ResourceInfo& r, std::string_view ns, const WatchOptio
       Response resp;
       resp.status = st.status;
       resp.body = st.error_body;
-      check(resp, "watch " + r.group_resource());
+      throw detail::error_from_response(resp, "watch " + r.group_resource(), server());
     }
     rv = st.resource_version;
     if (code != CURLE_OK && code != CURLE_OPERATION_TIMEDOUT) {

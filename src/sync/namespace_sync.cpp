@@ -278,6 +278,17 @@ void NamespaceSync::Impl::finish_write(Planned& p, Response response, SyncResult
       response = start_write(p).get();
       continue;
     }
+    if (e.code() == Errc::already_exists && p.action == Action::Create) {
+      // Created since our LIST — by the destination itself (a new namespace's `default`
+      // ServiceAccount) or by a concurrent sync. Merge into ours; never overwrite others'.
+      auto fresh = dest.try_get(p.type->info, dest_ns, p.name);
+      if (fresh && (p.merge_only || fresh->label(kSourceIdLabel) == id)) {
+        p.live = std::move(*fresh);
+        p.action = Action::Update;
+        response = start_write(p).get();
+        continue;
+      }
+    }
     if (is_immutable_rejection(e)) {
       std::string fields = immutable_fields(e);
       if (options.immutable == ImmutablePolicy::Recreate && p.action == Action::Update) {

@@ -107,6 +107,23 @@ void apply_objects(const Cluster& c, const std::string& ns, std::vector<Object>&
   }
 }
 
+bool wait_workloads_ready(const Cluster& c, const std::string& ns, std::chrono::milliseconds timeout) {
+  auto ready = [&] {
+    for (const char* type : {"deployments", "statefulsets"}) {
+      const char* field = std::string_view(type) == "deployments" ? "/status/availableReplicas" : "/status/readyReplicas";
+      for (const auto& w : c.list(c.resolve(type), ns).items) {
+        const rapidjson::Value* want = w.find("/spec/replicas");
+        const rapidjson::Value* have = w.find(field);
+        long long wanted = want && want->IsInt64() ? want->GetInt64() : 1;
+        long long got = have && have->IsInt64() ? have->GetInt64() : 0;
+        if (got < wanted) return false;
+      }
+    }
+    return true;
+  };
+  return wait_until(ready, timeout);
+}
+
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {

@@ -42,6 +42,11 @@ std::vector<Object> fixture_app(const std::string& app);
 // Creates the objects in `ns` (namespaced ones), waiting for CRDs to be established.
 void apply_objects(const Cluster& c, const std::string& ns, std::vector<Object>& objects);
 
+// Waits until every Deployment and StatefulSet of `ns` reports all replicas ready (kwok makes
+// Pods ready), so controllers have created what they create (e.g. volumeClaimTemplate PVCs).
+bool wait_workloads_ready(const Cluster& c, const std::string& ns,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(120));
+
 // Polls `condition` every 100 ms until true or `timeout`; returns its last value.
 bool wait_until(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(60));

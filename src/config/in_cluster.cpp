@@ -1,0 +1,116 @@
+// In-cluster configuration, as client-go's rest.InClusterConfig builds it: the API server from
+// the service environment variables, the pod's service-account token (re-read on rotation), CA
+// and namespace from the mounted service-account folder.
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "drsync/config.hpp"
+#include "drsync/error.hpp"
+
+namespace drsync {
+namespace {
+
+constexpr const char* kServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+std::string env_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+// Reads a whole file; returns 0 or the errno of the failure.
+int read_file(const std::string& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  out.clear();
+  char buffer[8192];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int failure = errno;
+      ::close(fd);
+      return failure;
+    }
+    if (n == 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return 0;
+}
+
+bool is_pem_certificate(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* cert = bio != nullptr ? PEM_read_bio_X509(bio, nullptr, nullptr, nullptr) : nullptr;
+  bool ok = cert != nullptr;
+  X509_free(cert);
+  BIO_free(bio);
+  ERR_clear_error();
+  return ok;
+}
+
+std::string trimmed(const std::string& s) {
+  auto begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return {};
+  auto end = s.find_last_not_of(" \t\r\n");
+  return s.substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
+RestConfig in_cluster_config(const std::string& root) {
+  std::string host = env_or_empty("KUBERNETES_SERVICE_HOST");
+  std::string port = env_or_empty("KUBERNETES_SERVICE_PORT");
+  if (host.empty() || port.empty()) {
+    throw Error(Errc::config,
+                "not running inside a Kubernetes cluster: KUBERNETES_SERVICE_HOST and "
+                "KUBERNETES_SERVICE_PORT must be set (use a kubeconfig outside a pod)");
+  }
+  const std::string dir = root + kServiceAccountDir;
+  RestConfig config;
+  config.origin = "in-cluster";
+  config.context = "in-cluster";
+  // An IPv6 service address needs brackets in a URL (net.JoinHostPort does the same).
+  bool ipv6 = host.find(':') != std::string::npos && host.front() != '[';
+  config.server = "https://" + (ipv6 ? "[" + host + "]" : host) + ":" + port;
+
+  // The token is only checked here; the credential source re-reads it when kubelet rotates it.
+  config.bearer_token_file = dir + "/token";
+  std::string token;
+  if (int failure = read_file(config.bearer_token_file, token); failure != 0) {
+    throw Error(Errc::config, "in-cluster: cannot read the service-account token " +
+                                  config.bearer_token_file + ": " + std::strerror(failure) +
+                                  " (is automountServiceAccountToken disabled?)");
+  }
+  if (trimmed(token).empty()) {
+    throw Error(Errc::config,
+                "in-cluster: the service-account token " + config.bearer_token_file + " is empty");
+  }
+
+  // Without ca.crt the system trust store is used, as client-go does.
+  const std::string ca_file = dir + "/ca.crt";
+  if (int failure = read_file(ca_file, config.ca_pem); failure != 0) {
+    if (failure != ENOENT) {
+      throw Error(Errc::config,
+                  "in-cluster: cannot read " + ca_file + ": " + std::strerror(failure));
+    }
+    config.ca_pem.clear();
+  } else if (!is_pem_certificate(config.ca_pem)) {
+    throw Error(Errc::config, "in-cluster: " + ca_file + " is not a PEM certificate");
+  }
+
+  // client-go lets POD_NAMESPACE override the mounted namespace file.
+  std::string ns = trimmed(env_or_empty("POD_NAMESPACE"));
+  if (ns.empty() && read_file(dir + "/namespace", ns) == 0) ns = trimmed(ns);
+  if (!ns.empty()) config.namespace_ = ns;
+  return config;
+}
+
+}  // namespace drsync
