@@ -60,7 +60,7 @@ struct RequestStats {
 };
 
 // A resource type as discovery reports it.
-struct ResourceInfo {
+struct DRSYNC_API ResourceInfo {
   std::string group;  // "" for core
   std::string version;
   std::string resource;  // plural, "deployments"
@@ -122,6 +122,10 @@ class CancelToken {
  private:
   std::shared_ptr<std::atomic<bool>> flag_ = std::make_shared<std::atomic<bool>>(false);
 };
+
+// Called after every response (on the cluster's event-loop thread; keep it short): request
+// counting beyond RequestStats, tracing, and fault-injection in tests.
+using RequestObserver = std::function<void(const Request&, const Response&)>;
 
 class DRSYNC_API Cluster {
  public:
@@ -189,6 +193,8 @@ class DRSYNC_API Cluster {
 
   RequestStats stats() const;
   void reset_stats() const;
+  // Installs (or, with an empty function, removes) the request observer.
+  void set_observer(RequestObserver observer) const;
 
   struct Impl;
 

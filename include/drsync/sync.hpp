@@ -80,7 +80,7 @@ struct ObjectOutcome {
   std::string diff;     // unified diff live -> desired (plan only; Secret data masked)
 };
 
-struct SyncResult {
+struct DRSYNC_API SyncResult {
   std::vector<ObjectOutcome> objects;
   std::map<Action, int> counts;
   std::vector<std::string> warnings;

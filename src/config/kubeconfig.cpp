@@ -34,6 +34,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kExecV1 = "client.authentication.k8s.io/v1";
 constexpr const char* kExecV1beta1 = "client.authentication.k8s.io/v1beta1";
+constexpr std::size_t kMaxFileSize = 16 << 20;  // kubeconfigs and certificates are a few KB
 
 [[noreturn]] void fail(const std::string& origin, const std::string& field,
                        const std::string& problem) {
@@ -63,6 +64,11 @@ bool read_file(const std::string& path, std::string& out, std::string& why) {
     }
     if (n == 0) break;
     out.append(buffer, static_cast<size_t>(n));
+    if (out.size() > kMaxFileSize) {  // e.g. a device named by mistake
+      why = "larger than 16 MiB";
+      ::close(fd);
+      return false;
+    }
   }
   ::close(fd);
   return true;
@@ -194,12 +200,13 @@ class Fields {
     if (!data.empty() && !file.empty()) {
       fail_at(key, "both " + key + " and " + data_key + " are set; keep one");
     }
-    std::string what = is_key ? "a PEM private key" : "a PEM certificate";
+    std::string what =
+        is_key ? "a PEM private key (encrypted keys are not supported)" : "a PEM certificate";
     if (!data.empty()) {
       auto decoded = detail::base64_decode(data);
       if (!decoded) fail_at(data_key, "invalid base64");
       if (!(is_key ? is_pem_private_key(*decoded) : is_pem_certificates(*decoded))) {
-        fail_at(data_key, "not " + what + " (unencrypted)");
+        fail_at(data_key, "not " + what);
       }
       return *decoded;
     }
@@ -207,7 +214,7 @@ class Fields {
     std::string path = resolve(file);
     std::string content = read(key, path);
     if (!(is_key ? is_pem_private_key(content) : is_pem_certificates(content))) {
-      fail_at(key, path + " is not " + what + " (unencrypted)");
+      fail_at(key, path + " is not " + what);
     }
     return content;
   }
@@ -462,8 +469,10 @@ RestConfig resolve_or_fail(const Kubeconfig& merged, const std::string& context)
 Kubeconfig load_file(const std::string& path) {
   std::string text, why;
   if (!read_file(path, text, why)) throw Error(Errc::config, path + ": cannot read: " + why);
-  std::string absolute = fs::absolute(path).lexically_normal().string();
-  return parse_kubeconfig(text, Source{path, fs::path(absolute).parent_path().string()});
+  std::error_code ec;  // absolute() only fails without a working directory: keep it relative
+  fs::path absolute = fs::absolute(path, ec);
+  if (ec) absolute = path;
+  return parse_kubeconfig(text, Source{path, absolute.lexically_normal().parent_path().string()});
 }
 
 bool exists(const std::string& path) {

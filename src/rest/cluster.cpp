@@ -322,5 +322,8 @@ Object Cluster::set_scale(const ResourceInfo& r, std::string_view ns, std::strin
 
 RequestStats Cluster::stats() const { return impl_->transport.counters().snapshot(); }
 void Cluster::reset_stats() const { impl_->transport.counters().reset(); }
+void Cluster::set_observer(RequestObserver observer) const {
+  impl_->transport.set_observer(std::move(observer));
+}
 
 }  // namespace drsync

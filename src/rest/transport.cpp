@@ -10,6 +10,9 @@ namespace drsync::detail {
 
 using Clock = std::chrono::steady_clock;
 
+// The longest curl_multi_poll() sleep while transfers are in flight (see Transport::loop).
+constexpr long kBusyPollMs = 10;
+
 void Counters::count(const std::string& verb) {
   if (verb == "list") ++list;
   else if (verb == "get") ++get;
@@ -391,7 +394,18 @@ void Transport::finish(Call* raw, CURLcode code) {
     schedule_retry(std::move(call), delay);
     return;
   }
+  std::shared_ptr<const RequestObserver> observer;
+  {
+    std::lock_guard<std::mutex> lock(observer_mutex_);
+    observer = observer_;
+  }
+  if (observer && *observer) (*observer)(call->request, call->response);
   call->promise.set_value(std::move(call->response));
+}
+
+void Transport::set_observer(RequestObserver observer) {
+  std::lock_guard<std::mutex> lock(observer_mutex_);
+  observer_ = std::make_shared<const RequestObserver>(std::move(observer));
 }
 
 void Transport::loop() {
@@ -430,15 +444,27 @@ void Transport::loop() {
     int running = 0;
     curl_multi_perform(multi_, &running);
     int queued = 0;
+    const size_t already_waiting = waiting_.size();
     while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
       if (msg->msg != CURLMSG_DONE) continue;
       Call* raw = nullptr;
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&raw));
       finish(raw, msg->data.result);
     }
-    // Sleep until socket activity, a wake-up (new request, shutdown) or the next due time.
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_wake - Clock::now());
-    int timeout_ms = static_cast<int>(std::clamp<long>(wait.count(), 0, 1000));
+    // Retries finish() just scheduled are due at their backoff, not at the next 1 s tick.
+    for (size_t i = already_waiting; i < waiting_.size(); ++i) {
+      next_wake = std::min(next_wake, waiting_[i]->not_before);
+    }
+    // Sleep until socket activity, a wake-up (new request, shutdown) or the next due time
+    // (rounded up: waking early for a sub-millisecond rest would spin).
+    auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_wake - Clock::now());
+    // While transfers are in flight, drive them at least every kBusyPollMs. libcurl 7.88's HTTP/2
+    // code can take in a stream's whole response while serving another stream on the same
+    // connection without flagging the first one as due: nothing more arrives on the socket, so
+    // curl_multi_poll() would sleep out its full timeout (1 s stalls under concurrency) before
+    // the next curl_multi_perform() completes it.
+    const long ceiling = active_.empty() ? 1000 : kBusyPollMs;
+    int timeout_ms = static_cast<int>(std::clamp<long>(wait.count(), 0, ceiling));
     curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
   }
   // Shutting down: fail whatever is left.

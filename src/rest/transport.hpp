@@ -49,6 +49,7 @@ class Transport {
   curl_slist* configure_easy(CURL* easy, const Request& request, const std::string& url,
                              const Credentials& creds) const;
   std::string url_for(const Request& request) const;
+  void set_observer(RequestObserver observer);
 
  private:
   struct Call;
@@ -74,6 +75,8 @@ class Transport {
   std::thread thread_;
   std::string connect_to_;  // tls-server-name: "name:port:host:port"
   std::string url_base_;
+  std::mutex observer_mutex_;
+  std::shared_ptr<const RequestObserver> observer_;
 };
 
 }  // namespace drsync::detail

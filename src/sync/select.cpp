@@ -44,6 +44,8 @@ constexpr const char* kNeverCopied[] = {
     "csistoragecapacities.storage.k8s.io", "podmetrics.metrics.k8s.io",
 };
 
+constexpr std::string_view kStateConfigMapName = "drsync-state";  // drsync/migration.hpp
+
 constexpr const char* kWorkloadKinds[] = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
                                           "Job", "CronJob", "Pod"};
 
@@ -140,6 +142,9 @@ std::string skip_reason(const Object& obj, const std::set<std::string>& copied_k
   std::string_view kind = obj.kind();
   if (kind == "Secret" && json_str(json_get(obj.json(), "type")) == "kubernetes.io/service-account-token") {
     return "service-account token Secret (the destination issues its own)";
+  }
+  if (kind == "ConfigMap" && obj.name() == kStateConfigMapName) {
+    return "drsync's own state (each side keeps its own)";
   }
   if (kind == "ConfigMap" && obj.name() == "kube-root-ca.crt") {
     return "kube-root-ca.crt is published by the destination cluster";

@@ -5,7 +5,9 @@
 namespace drsync::detail {
 namespace {
 
-[[noreturn]] void bad(const std::string& why) { throw Error(Errc::invalid_argument, why); }
+[[noreturn]] void bad(const std::string& why) {
+  throw Error(Errc::invalid_argument, why);
+}
 
 // Index just past the class starting at pattern[i] == '['.
 std::size_t class_end(std::string_view p, std::size_t i) {

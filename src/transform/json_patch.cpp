@@ -32,7 +32,8 @@ PointerTokens pointer_field(const Value& op, std::string_view key, rapidjson::Si
   if (!v) malformed(i, "missing \"" + std::string(key) + "\"");
   if (!v->IsString()) malformed(i, "\"" + std::string(key) + "\" must be a string");
   auto tokens = parse_json_pointer(json_str(v));
-  if (!tokens) malformed(i, "\"" + std::string(key) + "\" is not a JSON pointer: " + std::string(json_str(v)));
+  if (!tokens)
+    malformed(i, "\"" + std::string(key) + "\" is not a JSON pointer: " + std::string(json_str(v)));
   return std::move(*tokens);
 }
 
@@ -47,13 +48,20 @@ std::vector<ParsedOp> parse(const Value& patch) {
     if (!name || !name->IsString()) malformed(i, "missing \"op\"");
     const std::string_view n = json_str(name);
     ParsedOp p{};
-    if (n == "add") p.op = Op::add;
-    else if (n == "remove") p.op = Op::remove;
-    else if (n == "replace") p.op = Op::replace;
-    else if (n == "move") p.op = Op::move;
-    else if (n == "copy") p.op = Op::copy;
-    else if (n == "test") p.op = Op::test;
-    else malformed(i, "unknown op \"" + std::string(n) + "\"");
+    if (n == "add")
+      p.op = Op::add;
+    else if (n == "remove")
+      p.op = Op::remove;
+    else if (n == "replace")
+      p.op = Op::replace;
+    else if (n == "move")
+      p.op = Op::move;
+    else if (n == "copy")
+      p.op = Op::copy;
+    else if (n == "test")
+      p.op = Op::test;
+    else
+      malformed(i, "unknown op \"" + std::string(n) + "\"");
     p.path = pointer_field(o, "path", i);
     if (p.op == Op::move || p.op == Op::copy) p.from = pointer_field(o, "from", i);
     if (p.op == Op::add || p.op == Op::replace || p.op == Op::test) {
@@ -87,8 +95,10 @@ class Runner {
   // Empty string on success, else why the operation failed.
   std::string run(const ParsedOp& p) {
     switch (p.op) {
-      case Op::add: return add(p.path, Value(*p.value, a_));
-      case Op::remove: return remove(p.path, nullptr);
+      case Op::add:
+        return add(p.path, Value(*p.value, a_));
+      case Op::remove:
+        return remove(p.path, nullptr);
       case Op::replace: {
         Value* at = resolve(doc_, p.path);
         if (!at) return "path " + pointer_text(p.path) + " does not exist";
@@ -175,7 +185,9 @@ class Runner {
 
 }  // namespace
 
-void validate_json_patch(const rapidjson::Value& patch) { parse(patch); }
+void validate_json_patch(const rapidjson::Value& patch) {
+  parse(patch);
+}
 
 JsonPatchResult json_patch(Value& target, const Value& patch, Object::Allocator& a) {
   const std::vector<ParsedOp> ops = parse(patch);
@@ -186,7 +198,8 @@ JsonPatchResult json_patch(Value& target, const Value& patch, Object::Allocator&
   for (std::size_t i = 0; i < ops.size(); ++i) {
     std::string err = runner.run(ops[i]);
     if (err.empty()) continue;
-    const auto status = ops[i].op == Op::test ? JsonPatchResult::test_failed : JsonPatchResult::failed;
+    const auto status =
+        ops[i].op == Op::test ? JsonPatchResult::test_failed : JsonPatchResult::failed;
     return {status, "operation " + std::to_string(i) + ": " + err};
   }
   target.CopyFrom(scratch, a);

@@ -26,8 +26,8 @@ std::shared_ptr<const Transform> apply_resource_modifiers() {
 }
 
 TransformList default_transforms() {
-  return {strip_server_fields(), remap_namespace(),  service_cluster_fields(),   pvc_binding(),
-          job_controller_uid(),  image_rewrite(),    apply_resource_modifiers()};
+  return {strip_server_fields(), remap_namespace(), service_cluster_fields(),  pvc_binding(),
+          job_controller_uid(),  image_rewrite(),   apply_resource_modifiers()};
 }
 
 void run_transforms(const TransformList& list, Object& obj, const TransformContext& ctx) {

@@ -58,7 +58,8 @@ class PvcBinding final : public Transform {
       apply_claim(obj, ctx);
     } else if (kind == "StatefulSet" && obj.group() == "apps") {
       rapidjson::Value* spec = detail::object_member(obj.json(), "spec");
-      rapidjson::Value* templates = spec ? detail::array_member(*spec, "volumeClaimTemplates") : nullptr;
+      rapidjson::Value* templates =
+          spec ? detail::array_member(*spec, "volumeClaimTemplates") : nullptr;
       if (!templates) return;
       for (auto& t : templates->GetArray()) {
         if (t.IsObject()) map_claim(t, ctx, obj.allocator());

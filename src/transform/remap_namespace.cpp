@@ -62,7 +62,8 @@ struct Remap {
       if (auto* req = detail::array_member(*a, "requiredDuringSchedulingIgnoredDuringExecution")) {
         for (auto& t : req->GetArray()) affinity_term(t);
       }
-      if (auto* pref = detail::array_member(*a, "preferredDuringSchedulingIgnoredDuringExecution")) {
+      if (auto* pref =
+              detail::array_member(*a, "preferredDuringSchedulingIgnoredDuringExecution")) {
         for (auto& w : pref->GetArray()) {
           if (auto* t = detail::object_member(w, "podAffinityTerm")) affinity_term(*t);
         }

@@ -46,7 +46,7 @@ struct Rule {
   std::vector<LabelRequirement> expressions;
   std::vector<MatchRule> matches;
   PatchKind kind = PatchKind::json;
-  Object json_patch;        // `patches` as one RFC 6902 document (Velero applies them as one)
+  Object json_patch;         // `patches` as one RFC 6902 document (Velero applies them as one)
   std::vector<Object> data;  // parsed patchData of mergePatches / strategicPatches
 };
 
@@ -61,6 +61,16 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// RE2 escapes that std::regex would silently read as literal letters (\pL, \A, \z, \Q...\E).
+std::optional<char> re2_only_escape(std::string_view re) {
+  for (std::size_t i = 0; i + 1 < re.size(); ++i) {
+    if (re[i] != '\\') continue;
+    const char c = re[++i];
+    if (c == 'p' || c == 'P' || c == 'A' || c == 'z' || c == 'Q' || c == 'E') return c;
+  }
+  return std::nullopt;
 }
 
 // Strict reader of the YAML tree: every problem names the field, e.g.
@@ -148,7 +158,8 @@ class Parser {
     const Value* strategic = list(v, "strategicPatches", where);
     const int kinds = (patches && !patches->Empty()) + (merges && !merges->Empty()) +
                       (strategic && !strategic->Empty());
-    if (kinds > 1) fail(where, "only one of patches, mergePatches, strategicPatches can be specified");
+    if (kinds > 1)
+      fail(where, "only one of patches, mergePatches, strategicPatches can be specified");
     if (kinds == 0) fail(where, "one of patches, mergePatches or strategicPatches is required");
     if (patches && !patches->Empty()) {
       r.kind = PatchKind::json;
@@ -156,7 +167,8 @@ class Parser {
     } else {
       r.kind = merges && !merges->Empty() ? PatchKind::merge : PatchKind::strategic;
       const Value& l = r.kind == PatchKind::merge ? *merges : *strategic;
-      const std::string field = at(where, r.kind == PatchKind::merge ? "mergePatches" : "strategicPatches");
+      const std::string field =
+          at(where, r.kind == PatchKind::merge ? "mergePatches" : "strategicPatches");
       for (rapidjson::SizeType i = 0; i < l.Size(); ++i) {
         const std::string f = at(field, i);
         map(l[i], f, {"patchData"});
@@ -178,6 +190,9 @@ class Parser {
     if (const Value* re = json_get(v, "resourceNameRegex"); re && !re->IsNull()) {
       const std::string field = at(where, "resourceNameRegex");
       const std::string s = string(*re, field);
+      if (auto esc = re2_only_escape(s)) {
+        fail(field, std::string("RE2 escape \\") + *esc + " is not supported (ECMAScript regex)");
+      }
       try {
         if (!s.empty()) r.name_regex.emplace(s, std::regex::ECMAScript | std::regex::optimize);
       } catch (const std::regex_error& e) {
@@ -197,7 +212,8 @@ class Parser {
         map((*l)[i], f, {"path", "value"});
         MatchRule m;
         m.path = pointer(required((*l)[i], "path", f), at(f, "path"));
-        if (const Value* val = json_get((*l)[i], "value")) m.raw = scalar_text(*val, at(f, "value"));
+        if (const Value* val = json_get((*l)[i], "value"))
+          m.raw = scalar_text(*val, at(f, "value"));
         m.typed = typed(m.raw, at(f, "value"));
         r.matches.push_back(std::move(m));
       }
@@ -222,13 +238,19 @@ class Parser {
       LabelRequirement req;
       req.key = string(required(e, "key", f), at(f, "key"));
       const std::string op = string(required(e, "operator", f), at(f, "operator"));
-      if (op == "In") req.op = LabelRequirement::Op::in;
-      else if (op == "NotIn") req.op = LabelRequirement::Op::not_in;
-      else if (op == "Exists") req.op = LabelRequirement::Op::exists;
-      else if (op == "DoesNotExist") req.op = LabelRequirement::Op::does_not_exist;
-      else fail(at(f, "operator"), "must be In, NotIn, Exists or DoesNotExist, not \"" + op + "\"");
+      if (op == "In")
+        req.op = LabelRequirement::Op::in;
+      else if (op == "NotIn")
+        req.op = LabelRequirement::Op::not_in;
+      else if (op == "Exists")
+        req.op = LabelRequirement::Op::exists;
+      else if (op == "DoesNotExist")
+        req.op = LabelRequirement::Op::does_not_exist;
+      else
+        fail(at(f, "operator"), "must be In, NotIn, Exists or DoesNotExist, not \"" + op + "\"");
       req.values = strings(e, "values", f);
-      const bool set_op = req.op == LabelRequirement::Op::in || req.op == LabelRequirement::Op::not_in;
+      const bool set_op =
+          req.op == LabelRequirement::Op::in || req.op == LabelRequirement::Op::not_in;
       if (set_op && req.values.empty()) fail(at(f, "values"), "must not be empty for " + op);
       if (!set_op && !req.values.empty()) fail(at(f, "values"), "must be empty for " + op);
       r.expressions.push_back(std::move(req));
@@ -245,8 +267,8 @@ class Parser {
       const std::string op = lower(string(required(p, "operation", f), at(f, "operation")));
       if (op != "add" && op != "remove" && op != "replace" && op != "move" && op != "copy" &&
           op != "test") {
-        fail(at(f, "operation"), "unsupported operation \"" + op +
-                                     "\" (add, remove, replace, move, copy, test)");
+        fail(at(f, "operation"),
+             "unsupported operation \"" + op + "\" (add, remove, replace, move, copy, test)");
       }
       Value o(rapidjson::kObjectType);
       o.AddMember("op", json_string(op, a), a);
@@ -303,10 +325,18 @@ bool selector_matches(const Rule& r, const Object& obj) {
     const bool listed =
         have && std::find(e.values.begin(), e.values.end(), json_str(have)) != e.values.end();
     switch (e.op) {
-      case LabelRequirement::Op::in: if (!listed) return false; break;
-      case LabelRequirement::Op::not_in: if (listed) return false; break;
-      case LabelRequirement::Op::exists: if (!have) return false; break;
-      case LabelRequirement::Op::does_not_exist: if (have) return false; break;
+      case LabelRequirement::Op::in:
+        if (!listed) return false;
+        break;
+      case LabelRequirement::Op::not_in:
+        if (listed) return false;
+        break;
+      case LabelRequirement::Op::exists:
+        if (!have) return false;
+        break;
+      case LabelRequirement::Op::does_not_exist:
+        if (have) return false;
+        break;
     }
   }
   return true;
@@ -319,7 +349,8 @@ bool match_holds(const MatchRule& m, const Object& obj) {
   if (!target) return false;
   if (*target == m.typed.json()) return true;
   if (target->IsObject() || target->IsArray()) return false;
-  return (target->IsString() ? std::string(json_str(target)) : detail::scalar_text(*target)) == m.raw;
+  return (target->IsString() ? std::string(json_str(target)) : detail::scalar_text(*target)) ==
+         m.raw;
 }
 
 bool rule_matches(const Rule& r, const Object& obj, std::string_view group_resource,
@@ -352,7 +383,9 @@ ResourceModifiers::~ResourceModifiers() = default;
 ResourceModifiers::ResourceModifiers(ResourceModifiers&&) noexcept = default;
 ResourceModifiers& ResourceModifiers::operator=(ResourceModifiers&&) noexcept = default;
 
-std::size_t ResourceModifiers::size() const noexcept { return impl_ ? impl_->rules.size() : 0; }
+std::size_t ResourceModifiers::size() const noexcept {
+  return impl_ ? impl_->rules.size() : 0;
+}
 
 ResourceModifiers ResourceModifiers::parse(std::string_view yaml, std::string_view origin) {
   const Parser p(origin);
@@ -360,7 +393,8 @@ ResourceModifiers ResourceModifiers::parse(std::string_view yaml, std::string_vi
   if (!doc.json().IsObject()) p.fail("(top level)", "must be a map");
   const Value& root = p.map(doc.json(), "", {"version", "resourceModifierRules"});
   const std::string version = p.string(p.required(root, "version", ""), "version");
-  if (lower(version) != "v1") p.fail("version", "unsupported version \"" + version + "\" (want v1)");
+  if (lower(version) != "v1")
+    p.fail("version", "unsupported version \"" + version + "\" (want v1)");
   const Value* rules = p.list(root, "resourceModifierRules", "");
   if (!rules || rules->Empty()) p.fail("resourceModifierRules", "must list at least one rule");
 

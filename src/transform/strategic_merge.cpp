@@ -17,9 +17,20 @@ using rapidjson::Value;
 // The types whose fields have a patch strategy, plus the path down to them.
 enum class Type {
   other,
-  root_pod, root_workload, root_cronjob, root_service, root_pod_template, root_other,
-  object_meta, pod_template_spec, pod_spec, container, workload_spec, cronjob_spec,
-  job_template_spec, service_spec
+  root_pod,
+  root_workload,
+  root_cronjob,
+  root_service,
+  root_pod_template,
+  root_other,
+  object_meta,
+  pod_template_spec,
+  pod_spec,
+  container,
+  workload_spec,
+  cronjob_spec,
+  job_template_spec,
+  service_spec
 };
 
 struct ListStrategy {
@@ -121,7 +132,8 @@ std::string_view directive(const Value& map) {
 }
 
 bool is_directive_key(std::string_view k) {
-  return k == kPatch || k == kRetainKeys || k.substr(0, kSetElementOrder.size()) == kSetElementOrder ||
+  return k == kPatch || k == kRetainKeys ||
+         k.substr(0, kSetElementOrder.size()) == kSetElementOrder ||
          k.substr(0, kDeleteFromPrimitive.size()) == kDeleteFromPrimitive;
 }
 
@@ -201,7 +213,8 @@ class Merger {
     }
     if (!target.IsArray()) target.SetArray();
     for (const auto& p : patch.GetArray()) {
-      if (!p.IsObject()) bad("list element is not a map (merge key \"" + std::string(s.merge_key) + "\")");
+      if (!p.IsObject())
+        bad("list element is not a map (merge key \"" + std::string(s.merge_key) + "\")");
       const Value* key = json_get(p, s.merge_key);
       if (!key) bad("list element has no merge key \"" + std::string(s.merge_key) + "\"");
       Value* match = nullptr;

@@ -9,10 +9,15 @@
 namespace drsync {
 namespace {
 
-constexpr std::array<std::string_view, 9> kServerMetadata = {
-    "uid",          "resourceVersion",   "generation",
-    "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
-    "managedFields", "selfLink",         "ownerReferences"};
+constexpr std::array<std::string_view, 9> kServerMetadata = {"uid",
+                                                             "resourceVersion",
+                                                             "generation",
+                                                             "creationTimestamp",
+                                                             "deletionTimestamp",
+                                                             "deletionGracePeriodSeconds",
+                                                             "managedFields",
+                                                             "selfLink",
+                                                             "ownerReferences"};
 
 constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 

@@ -1,5 +1,6 @@
 #include "e2e/harness.hpp"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -105,6 +106,39 @@ void apply_objects(const Cluster& c, const std::string& ns, std::vector<Object>&
       if (e.code() != Errc::already_exists) throw;
     }
   }
+}
+
+int run_command(const std::string& command) {
+  int status = std::system(command.c_str());
+  if (status == -1) return -1;
+  if (WIFSIGNALED(status)) return -WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+PrivateClusters::PrivateClusters() {
+  char tmpl[] = "/tmp/drsync-private-XXXXXX";
+  char* made = mkdtemp(tmpl);
+  REQUIRE(made != nullptr);
+  dir_ = made;
+  std::filesystem::remove(dir_);  // up creates it
+  int rc = run_command(std::string(DRSYNC_TESTS_DIR) + "/cluster/up --dir " + dir_ + " > " + dir_ +
+                       ".up.log 2>&1");
+  if (rc != 0) run_command("cat " + dir_ + ".up.log >&2");
+  REQUIRE(rc == 0);
+}
+
+PrivateClusters::~PrivateClusters() {
+  run_command(std::string(DRSYNC_TESTS_DIR) + "/cluster/down --dir " + dir_ + " > /dev/null 2>&1");
+  std::filesystem::remove(dir_ + ".up.log");
+}
+
+void PrivateClusters::stop(const std::string& which) const {
+  REQUIRE(run_command(std::string(DRSYNC_TESTS_DIR) + "/cluster/stop " + dir_ + " " + which) == 0);
+}
+
+void PrivateClusters::start(const std::string& which) const {
+  REQUIRE(run_command(std::string(DRSYNC_TESTS_DIR) + "/cluster/start " + dir_ + " " + which +
+                      " > /dev/null") == 0);
 }
 
 bool wait_workloads_ready(const Cluster& c, const std::string& ns, std::chrono::milliseconds timeout) {

@@ -47,6 +47,24 @@ void apply_objects(const Cluster& c, const std::string& ns, std::vector<Object>&
 bool wait_workloads_ready(const Cluster& c, const std::string& ns,
                           std::chrono::milliseconds timeout = std::chrono::seconds(120));
 
+// A private pair of clusters (tests/cluster/up in a temp dir) for tests that stop an API server
+// or kill processes, so they cannot disturb the shared pair.
+class PrivateClusters {
+ public:
+  PrivateClusters();
+  ~PrivateClusters();
+  const std::string& dir() const { return dir_; }
+  std::string kubeconfig(const std::string& name) const { return dir_ + "/" + name + ".kubeconfig"; }
+  void stop(const std::string& which) const;   // tests/cluster/stop
+  void start(const std::string& which) const;  // tests/cluster/start
+
+ private:
+  std::string dir_;
+};
+
+// Runs a command, returning its exit status (-signal when killed by a signal).
+int run_command(const std::string& command);
+
 // Polls `condition` every 100 ms until true or `timeout`; returns its last value.
 bool wait_until(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(60));

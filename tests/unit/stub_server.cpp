@@ -32,21 +32,36 @@ std::string trim(std::string_view s) {
 
 const char* reason_phrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Status";
   }
 }
 
@@ -161,7 +176,9 @@ StubServer::~StubServer() {
   ::close(listen_fd_);
 }
 
-std::string StubServer::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string StubServer::url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
 
 void StubServer::script(std::vector<StubReply> replies) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -302,8 +319,8 @@ void StubServer::serve(int fd) {
       ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
       break;
     }
-    std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " " +
-                      reason_phrase(reply.status) + "\r\n";
+    std::string out =
+        "HTTP/1.1 " + std::to_string(reply.status) + " " + reason_phrase(reply.status) + "\r\n";
     bool has_type = false;
     for (const auto& [k, v] : reply.headers) {
       has_type |= lower(k) == "content-type";

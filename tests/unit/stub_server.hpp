@@ -22,7 +22,7 @@ namespace drsync::test {
 
 struct StubRequest {
   std::string method;
-  std::string path;  // the request target, query included
+  std::string path;                                          // the request target, query included
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
   // The value of a header (name in lowercase), empty when absent.

@@ -46,6 +46,8 @@ class TempDir {
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     path_ = pattern;
   }
+  TempDir(const TempDir&) = delete;  // the copy would delete the folder too
+  TempDir& operator=(const TempDir&) = delete;
   ~TempDir() {
     std::error_code ignored;
     fs::remove_all(path_, ignored);
@@ -305,14 +307,14 @@ TEST_CASE("plugin output is checked", "[exec]") {
        "kind is \"Secret\""},
       {std::string(R"({"apiVersion":")") + kV1 + R"(","kind":"ExecCredential"})", "no status"},
       {std::string(R"({"apiVersion":")") + kV1 + R"(","kind":"ExecCredential","status":{}})",
-       "neither a token nor"},
+       "status has neither a token nor"},
       {std::string(R"({"apiVersion":")") + kV1 +
            R"(","kind":"ExecCredential","status":{"clientCertificateData":"x"}})",
-       "only one of clientCertificateData and clientKeyData"},
+       "status has only one of clientCertificateData and clientKeyData"},
       {std::string(R"({"apiVersion":")") + kV1 +
            R"(","kind":"ExecCredential","status":{"token":")" + kToken +
            R"(","expirationTimestamp":"tomorrow"}})",
-       "expirationTimestamp \"tomorrow\" is not RFC 3339"},
+       "status.expirationTimestamp \"tomorrow\" is not RFC 3339"},
   }));
   plugin.set_output(output);
   std::string message = config_error([&] { make_credential_source(plugin.config())->current(); });

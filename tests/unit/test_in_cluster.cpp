@@ -33,6 +33,8 @@ class TempDir {
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     path_ = pattern;
   }
+  TempDir(const TempDir&) = delete;  // the copy would delete the folder too
+  TempDir& operator=(const TempDir&) = delete;
   ~TempDir() {
     std::error_code ignored;
     fs::remove_all(path_, ignored);

@@ -30,7 +30,9 @@ std::string json_patch(const char* doc, const char* patch, bool expect_ok = true
   return canonical_json(target.json());
 }
 
-std::string canon(const char* json) { return canonical_json(Object::parse(json).json()); }
+std::string canon(const char* json) {
+  return canonical_json(Object::parse(json).json());
+}
 
 std::string merge(const char* doc, const char* patch) {
   Object target = Object::parse(doc);
@@ -64,8 +66,9 @@ TEST_CASE("JSON patch: the RFC 6902 operations", "[patch]") {
         canon(R"({"baz":"qux","foo":"bar"})"));
   CHECK(json_patch(R"({"foo":["bar","baz"]})", R"([{"op":"add","path":"/foo/1","value":"qux"}])") ==
         canon(R"({"foo":["bar","qux","baz"]})"));
-  CHECK(json_patch(R"({"foo":["bar"]})", R"([{"op":"add","path":"/foo/-","value":["abc","def"]}])") ==
-        canon(R"({"foo":["bar",["abc","def"]]})"));
+  CHECK(
+      json_patch(R"({"foo":["bar"]})", R"([{"op":"add","path":"/foo/-","value":["abc","def"]}])") ==
+      canon(R"({"foo":["bar",["abc","def"]]})"));
   CHECK(json_patch(R"({"baz":"qux","foo":"bar"})", R"([{"op":"remove","path":"/baz"}])") ==
         canon(R"({"foo":"bar"})"));
   CHECK(json_patch(R"({"foo":["bar","qux","baz"]})", R"([{"op":"remove","path":"/foo/1"}])") ==
@@ -81,7 +84,8 @@ TEST_CASE("JSON patch: the RFC 6902 operations", "[patch]") {
         canon(R"({"foo":["all","cows","eat","grass"]})"));
   CHECK(json_patch(R"({"a":{"b":[1]}})", R"([{"op":"copy","from":"/a/b","path":"/c"}])") ==
         canon(R"({"a":{"b":[1]},"c":[1]})"));
-  CHECK(json_patch(R"({"foo":"bar"})", R"([{"op":"add","path":"/child","value":{"grandchild":{}}}])") ==
+  CHECK(json_patch(R"({"foo":"bar"})",
+                   R"([{"op":"add","path":"/child","value":{"grandchild":{}}}])") ==
         canon(R"({"child":{"grandchild":{}},"foo":"bar"})"));
   // Unrecognised members of an operation are ignored.
   CHECK(json_patch(R"({"foo":"bar"})", R"([{"op":"add","path":"/baz","value":"qux","xyz":123}])") ==
@@ -108,9 +112,11 @@ TEST_CASE("JSON patch: a failing test or a missing path leaves the target unchan
   // Operations before the failing test must not stick.
   json_patch(doc, R"([{"op":"replace","path":"/baz","value":"changed"},
                       {"op":"remove","path":"/foo/0"},
-                      {"op":"test","path":"/baz","value":"bar"}])", false);
+                      {"op":"test","path":"/baz","value":"bar"}])",
+             false);
   json_patch(R"({"/":9,"~1":10})", R"([{"op":"test","path":"/~01","value":"10"}])", false);
-  json_patch(doc, R"([{"op":"add","path":"/x","value":1},{"op":"add","path":"/baz/bat","value":"q"}])",
+  json_patch(doc,
+             R"([{"op":"add","path":"/x","value":1},{"op":"add","path":"/baz/bat","value":"q"}])",
              false);
   json_patch(doc, R"([{"op":"remove","path":"/nope"}])", false);
   json_patch(doc, R"([{"op":"replace","path":"/foo/3","value":1}])", false);
@@ -229,7 +235,8 @@ spec:
 
   // Primitive set merge and $deleteFromPrimitiveList on metadata.finalizers.
   strategic(dep, R"({"metadata":{"finalizers":["example.com/y","example.com/x"]}})");
-  CHECK(canonical_json(*dep.find("/metadata/finalizers")) == R"(["example.com/x","example.com/y"])");
+  CHECK(canonical_json(*dep.find("/metadata/finalizers")) ==
+        R"(["example.com/x","example.com/y"])");
   strategic(dep, R"({"metadata":{"$deleteFromPrimitiveList/finalizers":["example.com/x"]}})");
   CHECK(canonical_json(*dep.find("/metadata/finalizers")) == R"(["example.com/y"])");
 
@@ -249,7 +256,8 @@ spec:
 
 TEST_CASE("strategic merge: Service ports by port, CronJob pod template, other kinds", "[patch]") {
   Object svc = fixture("mysql-stateful/mysql-services.yaml", "Service", "mysql-read");
-  strategic(svc, R"({"spec":{"ports":[{"port":3306,"name":"sql"},{"port":9104,"name":"metrics"}]}})");
+  strategic(svc,
+            R"({"spec":{"ports":[{"port":3306,"name":"sql"},{"port":9104,"name":"metrics"}]}})");
   CHECK(canonical_json(*svc.find("/spec/ports")) ==
         R"([{"name":"sql","port":3306},{"name":"metrics","port":9104}])");
 
@@ -264,7 +272,8 @@ spec:
           - name: hello
             image: busybox:1.36
 )");
-  CHECK(json_str(cj.find("/spec/jobTemplate/spec/template/spec/containers/0/image")) == "busybox:1.36");
+  CHECK(json_str(cj.find("/spec/jobTemplate/spec/template/spec/containers/0/image")) ==
+        "busybox:1.36");
   CHECK(cj.find("/spec/jobTemplate/spec/template/spec/containers/0/command")->Size() == 3);
 
   // A kind without a known schema: maps merge, lists are replaced.

@@ -28,7 +28,9 @@ void merge(Object& o, const char* json) {
   apply_merge_patch(o.json(), p.json(), o.allocator());
 }
 
-std::string str(const Object& o, const char* pointer) { return std::string(json_str(o.find(pointer))); }
+std::string str(const Object& o, const char* pointer) {
+  return std::string(json_str(o.find(pointer)));
+}
 
 // The message of the Error(invalid_argument) that parsing `yaml` throws.
 std::string parse_error(const std::string& yaml) {
@@ -74,9 +76,11 @@ resourceModifierRules:
     path: "/metadata/labels/test"
 )");
   CHECK(mods.size() == 1);
-  Object pvc = fixture("wordpress-mysql/mysql-deployment.yaml", "PersistentVolumeClaim",
-                       "mysql-pv-claim");
-  merge(pvc, R"({"metadata":{"labels":{"foo":"bar","test":"x"}},"spec":{"storageClassName":"standard"}})");
+  Object pvc =
+      fixture("wordpress-mysql/mysql-deployment.yaml", "PersistentVolumeClaim", "mysql-pv-claim");
+  merge(
+      pvc,
+      R"({"metadata":{"labels":{"foo":"bar","test":"x"}},"spec":{"storageClassName":"standard"}})");
 
   Object other_ns = pvc.clone();
   CHECK(mods.apply(other_ns, "persistentvolumeclaims", "baz") == 0);
@@ -89,8 +93,8 @@ resourceModifierRules:
   unlabelled.remove_label("foo");
   CHECK(mods.apply(unlabelled, "persistentvolumeclaims", "foo") == 0);
 
-  Object wp = fixture("wordpress-mysql/wordpress-deployment.yaml", "PersistentVolumeClaim",
-                      "wp-pv-claim");
+  Object wp =
+      fixture("wordpress-mysql/wordpress-deployment.yaml", "PersistentVolumeClaim", "wp-pv-claim");
   merge(wp, R"({"metadata":{"labels":{"foo":"bar","test":"x"}}})");
   CHECK(mods.apply(wp, "persistentvolumeclaims", "foo") == 0);
 
@@ -117,8 +121,8 @@ resourceModifierRules:
     path: "/spec/storageClassName"
     value: "standard"
 )");
-  Object premium = fixture("wordpress-mysql/wordpress-deployment.yaml", "PersistentVolumeClaim",
-                           "wp-pv-claim");
+  Object premium =
+      fixture("wordpress-mysql/wordpress-deployment.yaml", "PersistentVolumeClaim", "wp-pv-claim");
   Object other = premium.clone();
   Object none = premium.clone();
   merge(premium, R"({"spec":{"storageClassName":"premium"}})");
@@ -171,7 +175,8 @@ resourceModifierRules:
   CHECK(mods.apply(dep, "deployments.apps", "foo") == 1);
   const rapidjson::Value& cs = *dep.find("/spec/template/spec/containers");
   REQUIRE(cs.Size() == 3);
-  CHECK(canonical_json(cs[0]) == R"({"image":"nginx:1.14.2","name":"nginx","ports":[{"containerPort":80}]})");
+  CHECK(canonical_json(cs[0]) ==
+        R"({"image":"nginx:1.14.2","name":"nginx","ports":[{"containerPort":80}]})");
   CHECK(canonical_json(cs[1]) == canonical_json(cs[0]));
   CHECK(str(dep, "/spec/template/spec/containers/2/name") == "php-redis");
   CHECK(dep.find("/spec/replicas")->GetInt() == 5);
@@ -262,8 +267,8 @@ resourceModifierRules:
   mergePatches:
   - patchData: 'spec: {replicas: 0}'
 )");
-  Object pvc = fixture("wordpress-mysql/wordpress-deployment.yaml", "PersistentVolumeClaim",
-                       "wp-pv-claim");
+  Object pvc =
+      fixture("wordpress-mysql/wordpress-deployment.yaml", "PersistentVolumeClaim", "wp-pv-claim");
   merge(pvc, R"({"metadata":{"annotations":{"foo":"x"}},"spec":{"storageClassName":"premium"}})");
   Object gold = pvc.clone();
   merge(gold, R"({"spec":{"storageClassName":"gold"}})");
@@ -272,11 +277,13 @@ resourceModifierRules:
   CHECK(mods.apply(gold, "persistentvolumeclaims", "any") == 0);
   CHECK(gold.has_annotation("foo"));
 
-  Object dep = fixture("guestbook/frontend-deployment.yaml", "Deployment", "frontend");  // replicas: 3
+  Object dep =
+      fixture("guestbook/frontend-deployment.yaml", "Deployment", "frontend");  // replicas: 3
   CHECK(mods.apply(dep, "deployments.apps", "any") == 1);
   CHECK(dep.find("/spec/replicas")->GetInt() == 0);
   CHECK(mods.apply(dep, "deployments.apps", "any") == 0);
-  Object no_replicas = fixture("wordpress-mysql/mysql-deployment.yaml", "Deployment", "wordpress-mysql");
+  Object no_replicas =
+      fixture("wordpress-mysql/mysql-deployment.yaml", "Deployment", "wordpress-mysql");
   CHECK(mods.apply(no_replicas, "deployments.apps", "any") == 0);
 }
 
@@ -325,8 +332,9 @@ TEST_CASE("modifiers: groupResource globs, label expressions, cluster-scoped obj
   CHECK_FALSE(hits(exprs, "deployments.apps"));  // no tier label
 
   // `namespaces` does not apply to cluster-scoped objects (no namespace).
-  const auto crds = rule("    groupResource: customresourcedefinitions.apiextensions.k8s.io\n"
-                         "    namespaces: [prod]\n");
+  const auto crds = rule(
+      "    groupResource: customresourcedefinitions.apiextensions.k8s.io\n"
+      "    namespaces: [prod]\n");
   Object crd = fixture("custom-resources/crd-status-subresource.yaml", "CustomResourceDefinition",
                        "foos.samplecontroller.k8s.io");
   CHECK(crds.apply(crd, "customresourcedefinitions.apiextensions.k8s.io", "") == 1);
@@ -372,7 +380,8 @@ resourceModifierRules:
 - conditions: {groupResource: services}
   patches:
   - {operation: replace, path: /spec/nope/x, value: "1"}
-)", "modifiers.yaml");
+)",
+                                                          "modifiers.yaml");
   Object svc = fixture("guestbook/frontend-service.yaml", "Service", "frontend");
   const std::string before = canonical_json(svc.json());
   try {
@@ -406,38 +415,57 @@ TEST_CASE("modifiers: strict parsing names the rule and the field", "[modifiers]
              Catch::StartsWith("modifiers.yaml: version: required"));
   CHECK_THAT(parse_error("version: v1\nresourceModifierRules: []\n"),
              Catch::StartsWith("modifiers.yaml: resourceModifierRules: "));
-  CHECK_THAT(parse_error(head + "- conditions: {namespaces: [a]}\n  mergePatches: [{patchData: '{}'}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].conditions.groupResource: required"));
+  CHECK_THAT(
+      parse_error(head + "- conditions: {namespaces: [a]}\n  mergePatches: [{patchData: '{}'}]\n"),
+      Catch::StartsWith(
+          "modifiers.yaml: resourceModifierRules[0].conditions.groupResource: required"));
   CHECK_THAT(parse_error(head + "- mergePatches: [{patchData: '{}'}]\n"),
              Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].conditions: required"));
-  CHECK_THAT(parse_error(head + kValidRule +
-                         "- conditions: {groupResource: pods, resourceNameRegex: '(['}\n"
+  CHECK_THAT(
+      parse_error(head + kValidRule +
+                  "- conditions: {groupResource: pods, resourceNameRegex: '(['}\n"
+                  "  mergePatches: [{patchData: '{}'}]\n"),
+      Catch::StartsWith("modifiers.yaml: resourceModifierRules[1].conditions.resourceNameRegex: "
+                        "invalid regular expression"));
+  CHECK_THAT(
+      parse_error(head + "- conditions: {groupResource: pods, resourceNameRegex: '(?i)^web'}\n"
                          "  mergePatches: [{patchData: '{}'}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[1].conditions.resourceNameRegex: "
-                               "invalid regular expression"));
-  CHECK_THAT(parse_error(head + "- conditions: {groupResource: 'pods[a'}\n"
-                                "  mergePatches: [{patchData: '{}'}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].conditions.groupResource: invalid glob"));
+      Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].conditions.resourceNameRegex: "
+                        "invalid regular expression"));
+  CHECK_THAT(
+      parse_error(head + "- conditions: {groupResource: pods, resourceNameRegex: '^\\pL+$'}\n"
+                         "  mergePatches: [{patchData: '{}'}]\n"),
+      Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].conditions.resourceNameRegex: "
+                        "RE2 escape \\p is not supported"));
+  CHECK_THAT(
+      parse_error(head + "- conditions: {groupResource: 'pods[a'}\n"
+                         "  mergePatches: [{patchData: '{}'}]\n"),
+      Catch::StartsWith(
+          "modifiers.yaml: resourceModifierRules[0].conditions.groupResource: invalid glob"));
   CHECK_THAT(parse_error(head + "- conditions: {groupResource: pods}\n"
                                 "  patches: [{operation: add, path: spec/x, value: '1'}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].patches[0].path: not a JSON pointer"));
+             Catch::StartsWith(
+                 "modifiers.yaml: resourceModifierRules[0].patches[0].path: not a JSON pointer"));
   CHECK_THAT(parse_error(head + "- conditions: {groupResource: pods}\n"
                                 "  patches:\n  - {operation: test, path: /a, value: x}\n"
                                 "  - {operation: upsert, path: /a, value: x}\n"),
              Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].patches[1].operation: "
                                "unsupported operation \"upsert\""));
-  CHECK_THAT(parse_error(head + "- conditions: {groupResource: pods}\n"
-                                "  patches: [{operation: move, path: /a}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].patches[0].from: required"));
-  CHECK_THAT(parse_error(head + "- conditions: {groupResource: pods}\n"
-                                "  patches: [{operation: add, path: /a}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].patches[0].value: required"));
+  CHECK_THAT(
+      parse_error(head + "- conditions: {groupResource: pods}\n"
+                         "  patches: [{operation: move, path: /a}]\n"),
+      Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].patches[0].from: required"));
+  CHECK_THAT(
+      parse_error(head + "- conditions: {groupResource: pods}\n"
+                         "  patches: [{operation: add, path: /a}]\n"),
+      Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].patches[0].value: required"));
   CHECK_THAT(parse_error(head + "- conditions: {groupResource: pods}\n"
                                 "  patches: [{operation: add, path: /a, value: '{bad'}]\n"),
              Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].patches[0].value: "));
   CHECK_THAT(parse_error(head + "- conditions: {groupResource: pods}\n"
                                 "  patches: [{operation: add, path: /a~2, value: x}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].patches[0].path: not a JSON pointer"));
+             Catch::StartsWith(
+                 "modifiers.yaml: resourceModifierRules[0].patches[0].path: not a JSON pointer"));
   CHECK(parse_error(head + "- conditions: {groupResource: pods}\n"
                            "  patches: [{operation: remove, path: /a}]\n"
                            "  mergePatches: [{patchData: '{}'}]\n") ==
@@ -448,15 +476,19 @@ TEST_CASE("modifiers: strict parsing names the rule and the field", "[modifiers]
   CHECK(parse_error(head + "- conditions: {groupResource: pods}\n"
                            "  strategicPatches: [{patchData: '{}', patchType: x}]\n") ==
         "modifiers.yaml: resourceModifierRules[0].strategicPatches[0].patchType: unknown field");
-  CHECK_THAT(parse_error(head + "- conditions: {groupResource: pods}\n"
-                                "  mergePatches: [{patchData: '{a: [}'}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].mergePatches[0].patchData: "
-                               "not valid JSON or YAML"));
-  CHECK_THAT(parse_error(head + "- conditions:\n    groupResource: pods\n"
-                                "    labelSelector: {matchExpressions: [{key: a, operator: Equals, values: [b]}]}\n"
-                                "  mergePatches: [{patchData: '{}'}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].conditions.labelSelector."
-                               "matchExpressions[0].operator: "));
+  CHECK_THAT(
+      parse_error(head + "- conditions: {groupResource: pods}\n"
+                         "  mergePatches: [{patchData: '{a: [}'}]\n"),
+      Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].mergePatches[0].patchData: "
+                        "not valid JSON or YAML"));
+  CHECK_THAT(
+      parse_error(
+          head +
+          "- conditions:\n    groupResource: pods\n"
+          "    labelSelector: {matchExpressions: [{key: a, operator: Equals, values: [b]}]}\n"
+          "  mergePatches: [{patchData: '{}'}]\n"),
+      Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].conditions.labelSelector."
+                        "matchExpressions[0].operator: "));
   CHECK_THAT(parse_error(head + "- conditions:\n    groupResource: pods\n"
                                 "    labelSelector: {matchExpressions: [{key: a, operator: In}]}\n"
                                 "  mergePatches: [{patchData: '{}'}]\n"),
@@ -465,10 +497,12 @@ TEST_CASE("modifiers: strict parsing names the rule and the field", "[modifiers]
   CHECK_THAT(parse_error(head + "- conditions:\n    groupResource: pods\n"
                                 "    matches: [{value: x}]\n"
                                 "  mergePatches: [{patchData: '{}'}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].conditions.matches[0].path: required"));
+             Catch::StartsWith(
+                 "modifiers.yaml: resourceModifierRules[0].conditions.matches[0].path: required"));
   CHECK_THAT(parse_error(head + "- conditions:\n    groupResource: pods\n    namespaces: bar\n"
                                 "  mergePatches: [{patchData: '{}'}]\n"),
-             Catch::StartsWith("modifiers.yaml: resourceModifierRules[0].conditions.namespaces: must be a list"));
+             Catch::StartsWith(
+                 "modifiers.yaml: resourceModifierRules[0].conditions.namespaces: must be a list"));
   CHECK_THAT(parse_error("version: v1\nresourceModifierRules:\n- conditions: [\n"),
              Catch::StartsWith("modifiers.yaml:"));
 }
@@ -488,7 +522,8 @@ TEST_CASE("modifiers: load_file reads a file and names it in errors", "[modifier
     ResourceModifiers::load_file(path);
     FAIL("expected an error");
   } catch (const Error& e) {
-    CHECK(std::string(e.what()) == path + ": resourceModifierRules[0].conditions.bogus: unknown field");
+    CHECK(std::string(e.what()) ==
+          path + ": resourceModifierRules[0].conditions.bogus: unknown field");
   }
   std::remove(path.c_str());
   CHECK_THROWS_AS(ResourceModifiers::load_file(path), Error);

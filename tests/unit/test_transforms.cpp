@@ -47,7 +47,9 @@ TransformContext context() {
   return ctx;
 }
 
-std::string str(const Object& o, const char* pointer) { return std::string(json_str(o.find(pointer))); }
+std::string str(const Object& o, const char* pointer) {
+  return std::string(json_str(o.find(pointer)));
+}
 
 }  // namespace
 
@@ -82,7 +84,8 @@ TEST_CASE("strip-server-fields removes what the server populated", "[transform]"
   make_live(svc, "prod", R"({"metadata":{"annotations":{"team":"web"},"labels":null}})");
   svc.metadata().AddMember("labels", rapidjson::Value(rapidjson::kObjectType), svc.allocator());
   strip_server_fields()->apply(svc, context());
-  CHECK(canonical_json(*svc.find("/metadata")) == R"({"annotations":{"team":"web"},"name":"frontend","namespace":"prod"})");
+  CHECK(canonical_json(*svc.find("/metadata")) ==
+        R"({"annotations":{"team":"web"},"name":"frontend","namespace":"prod"})");
 }
 
 TEST_CASE("remap-namespace moves namespaced objects and their self references", "[transform]") {
@@ -129,8 +132,9 @@ subjects:
   }
   SECTION("pod affinity namespaces and NetworkPolicy namespace selectors") {
     Object sts = fixture("zookeeper/zookeeper.yaml", "StatefulSet", "zk");
-    const char* term = "/spec/template/spec/affinity/podAntiAffinity/"
-                       "requiredDuringSchedulingIgnoredDuringExecution/0";
+    const char* term =
+        "/spec/template/spec/affinity/podAntiAffinity/"
+        "requiredDuringSchedulingIgnoredDuringExecution/0";
     REQUIRE(sts.find(term) != nullptr);
     Object nss = Object::parse(R"(["prod","other"])");
     sts.find(term)->AddMember("namespaces", rapidjson::Value(nss.json(), sts.allocator()),
@@ -154,9 +158,11 @@ spec:
         - {key: kubernetes.io/metadata.name, operator: In, values: [prod, ingress-nginx]}
 )");
     remap_namespace()->apply(np, ctx);
-    CHECK(str(np, "/spec/ingress/0/from/0/namespaceSelector/matchLabels/"
-                  "kubernetes.io~1metadata.name") == "prod-dr");
-    CHECK(canonical_json(*np.find("/spec/ingress/0/from/1/namespaceSelector/matchExpressions/0/values")) ==
+    CHECK(str(np,
+              "/spec/ingress/0/from/0/namespaceSelector/matchLabels/"
+              "kubernetes.io~1metadata.name") == "prod-dr");
+    CHECK(canonical_json(
+              *np.find("/spec/ingress/0/from/1/namespaceSelector/matchExpressions/0/values")) ==
           R"(["prod-dr","ingress-nginx"])");
   }
 }
@@ -198,8 +204,8 @@ TEST_CASE("persistentvolumeclaim unbinds claims and maps class and access modes"
   ctx.storage_class_map = {{"standard", "fast-dr"}, {"gold", "gold-dr"}};
   ctx.access_mode_map = {{"ReadWriteOnce", "ReadWriteOncePod"}};
 
-  Object pvc = fixture("wordpress-mysql/wordpress-deployment.yaml", "PersistentVolumeClaim",
-                       "wp-pv-claim");
+  Object pvc =
+      fixture("wordpress-mysql/wordpress-deployment.yaml", "PersistentVolumeClaim", "wp-pv-claim");
   make_live(pvc, "prod", R"({"metadata":{"annotations":{
       "pv.kubernetes.io/bind-completed":"yes","pv.kubernetes.io/bound-by-controller":"yes",
       "volume.beta.kubernetes.io/storage-provisioner":"rancher.io/local-path",
@@ -217,8 +223,8 @@ TEST_CASE("persistentvolumeclaim unbinds claims and maps class and access modes"
   CHECK(str(pvc, "/spec/resources/requests/storage") == "20Gi");
 
   // A class that is not in the map is kept; duplicates the mode map creates are dropped.
-  Object other = fixture("wordpress-mysql/mysql-deployment.yaml", "PersistentVolumeClaim",
-                         "mysql-pv-claim");
+  Object other =
+      fixture("wordpress-mysql/mysql-deployment.yaml", "PersistentVolumeClaim", "mysql-pv-claim");
   make_live(other, "prod", R"({"spec":{"storageClassName":"local",
       "accessModes":["ReadWriteOnce","ReadWriteOncePod"]}})");
   pvc_binding()->apply(other, ctx);
@@ -286,15 +292,17 @@ TEST_CASE("image-rewrite: whole path segments, longest prefix, Docker Hub short 
 
 TEST_CASE("image-rewrite on real pod templates", "[transform]") {
   TransformContext ctx = context();
-  ctx.image_map = {{"us-central1-docker.pkg.dev/online-boutique-ci", "registry.dr.example.com/boutique"},
-                   {"docker.io/library", "registry.dr.example.com/library"},
-                   {"gcr.io/google-samples", "mirror.local/samples"}};
+  ctx.image_map = {
+      {"us-central1-docker.pkg.dev/online-boutique-ci", "registry.dr.example.com/boutique"},
+      {"docker.io/library", "registry.dr.example.com/library"},
+      {"gcr.io/google-samples", "mirror.local/samples"}};
   int deployments = 0;
   for (auto& o : fixtures("online-boutique/kubernetes-manifests.yaml")) {
     run_transforms(default_transforms(), o, ctx);
     if (o.kind() != "Deployment") continue;
     ++deployments;
-    for (const char* list : {"/spec/template/spec/containers", "/spec/template/spec/initContainers"}) {
+    for (const char* list :
+         {"/spec/template/spec/containers", "/spec/template/spec/initContainers"}) {
       const rapidjson::Value* cs = o.find(list);
       if (!cs) continue;
       for (const auto& c : cs->GetArray()) {
@@ -321,12 +329,14 @@ TEST_CASE("image-rewrite on real pod templates", "[transform]") {
   image_rewrite()->apply(sts, ctx);
   CHECK(str(sts, "/spec/template/spec/initContainers/0/image") ==
         "registry.dr.example.com/library/mysql:5.7");
-  CHECK(str(sts, "/spec/template/spec/initContainers/1/image") == "mirror.local/samples/xtrabackup:1.0");
+  CHECK(str(sts, "/spec/template/spec/initContainers/1/image") ==
+        "mirror.local/samples/xtrabackup:1.0");
 
   // gcr.io/google_samples is another path segment than gcr.io/google-samples.
   Object gb = fixture("guestbook/frontend-deployment.yaml", "Deployment", "frontend");
   image_rewrite()->apply(gb, ctx);
-  CHECK(str(gb, "/spec/template/spec/containers/0/image") == "gcr.io/google_samples/gb-frontend:v5");
+  CHECK(str(gb, "/spec/template/spec/containers/0/image") ==
+        "gcr.io/google_samples/gb-frontend:v5");
 
   Object cj = fixture("cronjob-and-job/cronjob.yaml", "CronJob", "hello");
   image_rewrite()->apply(cj, ctx);
@@ -367,11 +377,11 @@ TEST_CASE("the default pipeline is idempotent on every fixture", "[transform]") 
   TransformContext ctx = context();
   ctx.image_map = {{"docker.io", "hub.local"}};
   ctx.storage_class_map = {{"standard", "fast"}};
-  for (const char* app : {"guestbook/frontend-deployment.yaml", "guestbook/frontend-service.yaml",
-                          "wordpress-mysql/mysql-deployment.yaml", "zookeeper/zookeeper.yaml",
-                          "mysql-stateful/mysql-statefulset.yaml", "cronjob-and-job/cronjob.yaml",
-                          "custom-resources/shirt-resources.yaml",
-                          "online-boutique/kubernetes-manifests.yaml"}) {
+  for (const char* app :
+       {"guestbook/frontend-deployment.yaml", "guestbook/frontend-service.yaml",
+        "wordpress-mysql/mysql-deployment.yaml", "zookeeper/zookeeper.yaml",
+        "mysql-stateful/mysql-statefulset.yaml", "cronjob-and-job/cronjob.yaml",
+        "custom-resources/shirt-resources.yaml", "online-boutique/kubernetes-manifests.yaml"}) {
     for (auto& o : fixtures(app)) {
       make_live(o, "prod");
       run_transforms(default_transforms(), o, ctx);

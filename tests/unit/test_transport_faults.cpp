@@ -51,8 +51,7 @@ Object configmap(const std::string& name) {
 }
 
 long ms_since(Clock::time_point t0) {
-  return static_cast<long>(
-      std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count());
+  return static_cast<long>(std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count());
 }
 
 Request get_request(const std::string& path = "/api/v1/namespaces/ns/configmaps/a") {
@@ -90,17 +89,17 @@ Error expect_error(F&& f) {
 
 TEST_CASE("GET is retried after 429, honouring Retry-After", "[faults]") {
   StubServer stub;
-  stub.script({StubReply::k8s_status(429, "TooManyRequests", "slow down")
-                   .with_header("Retry-After", "1"),
-               StubReply::json(200, configmap_json("a"))});
+  stub.script(
+      {StubReply::k8s_status(429, "TooManyRequests", "slow down").with_header("Retry-After", "1"),
+       StubReply::json(200, configmap_json("a"))});
   Cluster c(stub_config(stub));
   auto t0 = Clock::now();
   Response r = c.send(get_request());
   long took = ms_since(t0);
   CHECK(r.status == 200);
   CHECK(r.attempts == 2);
-  CHECK(took >= 950);   // waited for Retry-After: 1
-  CHECK(took < 3000);   // ... and not much longer
+  CHECK(took >= 950);  // waited for Retry-After: 1
+  CHECK(took < 3000);  // ... and not much longer
   CHECK(Object::parse(r.body).name() == "a");
   CHECK(stub.count("GET") == 2);
   CHECK(c.stats().retries == 1);
@@ -112,7 +111,10 @@ TEST_CASE("GET is retried after a 503 and the typed verb returns the object", "[
   stub.script({StubReply::k8s_status(503, "ServiceUnavailable", "etcd leader changed"),
                StubReply::json(200, configmap_json("a", "uid-503"))});
   Cluster c(stub_config(stub));
+  auto t0 = Clock::now();
   Object o = c.get(kConfigMaps, "ns", "a");
+  // No Retry-After: the first backoff is 50-100 ms (with jitter), not a fixed poll interval.
+  CHECK(ms_since(t0) < 500);
   CHECK(o.uid() == "uid-503");
   auto log = stub.requests();
   REQUIRE(log.size() == 2);
@@ -136,7 +138,8 @@ TEST_CASE("retries stop after max_retries with a clear error", "[faults]") {
   Cluster c(stub_config(stub, /*max_retries=*/3));
 
   SECTION("5xx every time") {
-    stub.set_fallback(StubReply::k8s_status(503, "ServiceUnavailable", "apiserver is shutting down"));
+    stub.set_fallback(
+        StubReply::k8s_status(503, "ServiceUnavailable", "apiserver is shutting down"));
     auto t0 = Clock::now();
     Error e = expect_error([&] { c.get(kConfigMaps, "ns", "a"); });
     CHECK(ms_since(t0) < 8000);
@@ -219,11 +222,13 @@ TEST_CASE("a create (POST) reset mid-request is not repeated", "[faults]") {
 
 TEST_CASE("a create (POST) answered 429 is repeated once and succeeds", "[faults]") {
   StubServer stub;
-  stub.script({StubReply::k8s_status(429, "TooManyRequests", "try again")
-                   .with_header("Retry-After", "0"),
-               StubReply::json(201, configmap_json("a", "uid-created"))});
+  stub.script(
+      {StubReply::k8s_status(429, "TooManyRequests", "try again").with_header("Retry-After", "0"),
+       StubReply::json(201, configmap_json("a", "uid-created"))});
   Cluster c(stub_config(stub));
+  auto t0 = Clock::now();
   Object o = c.create(kConfigMaps, "ns", configmap("a"));
+  CHECK(ms_since(t0) < 500);  // Retry-After: 0 means now
   CHECK(o.uid() == "uid-created");
   auto log = stub.requests();
   REQUIRE(log.size() == 2);
@@ -292,8 +297,8 @@ TEST_CASE("concurrent requests are in flight at once", "[faults]") {
   auto t0 = Clock::now();
   std::vector<std::future<Response>> futures;
   for (int i = 0; i < 50; ++i) {
-    futures.push_back(c.send_async(get_request("/api/v1/namespaces/ns/configmaps/cm-" +
-                                               std::to_string(i))));
+    futures.push_back(
+        c.send_async(get_request("/api/v1/namespaces/ns/configmaps/cm-" + std::to_string(i))));
   }
   int ok = 0;
   for (auto& f : futures) ok += f.get().status == 200 ? 1 : 0;
@@ -387,12 +392,11 @@ TEST_CASE("Status bodies become typed errors", "[faults]") {
       const char* reason;
       Errc code;
     };
-    for (const Case& k : {Case{400, "BadRequest", Errc::bad_request},
-                          Case{401, "Unauthorized", Errc::unauthorized},
-                          Case{403, "Forbidden", Errc::forbidden},
-                          Case{405, "MethodNotAllowed", Errc::method_not_allowed},
-                          Case{410, "Expired", Errc::gone},
-                          Case{504, "Timeout", Errc::timeout}}) {
+    for (const Case& k :
+         {Case{400, "BadRequest", Errc::bad_request}, Case{401, "Unauthorized", Errc::unauthorized},
+          Case{403, "Forbidden", Errc::forbidden},
+          Case{405, "MethodNotAllowed", Errc::method_not_allowed}, Case{410, "Expired", Errc::gone},
+          Case{504, "Timeout", Errc::timeout}}) {
       stub.script({StubReply::k8s_status(k.status, k.reason, "status message")});
       Error e = expect_error([&] { c.get(kDeployments, "ns", "web"); });
       INFO(k.status);
@@ -402,9 +406,8 @@ TEST_CASE("Status bodies become typed errors", "[faults]") {
     }
   }
   SECTION("a body that is not a Status (a proxy's error page)") {
-    stub.set_fallback(
-        StubReply::json(502, "<html>upstream connect error</html>")
-            .with_header("Content-Type", "text/html"));
+    stub.set_fallback(StubReply::json(502, "<html>upstream connect error</html>")
+                          .with_header("Content-Type", "text/html"));
     Error e = expect_error([&] { c.get(kConfigMaps, "ns", "a"); });
     CHECK(e.code() == Errc::server_error);
     CHECK(e.http_status() == 502);
@@ -435,9 +438,11 @@ TEST_CASE("no bearer token appears in any error message", "[faults]") {
       StubReply::json(200, "{}").after(milliseconds(1000)),
   });
   std::vector<Error> errors;
-  for (int i = 0; i < 3; ++i) errors.push_back(expect_error([&] { c.get(kConfigMaps, "ns", "a"); }));
+  for (int i = 0; i < 3; ++i)
+    errors.push_back(expect_error([&] { c.get(kConfigMaps, "ns", "a"); }));
   errors.push_back(expect_error([&] { c.create(kConfigMaps, "ns", configmap("a")); }));
-  for (int i = 0; i < 3; ++i) errors.push_back(expect_error([&] { c.get(kConfigMaps, "ns", "a"); }));
+  for (int i = 0; i < 3; ++i)
+    errors.push_back(expect_error([&] { c.get(kConfigMaps, "ns", "a"); }));
   REQUIRE(errors.size() == 7);
   CHECK(errors[0].code() == Errc::unauthorized);
   CHECK(errors[1].code() == Errc::forbidden);

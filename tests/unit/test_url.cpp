@@ -50,22 +50,22 @@ TEST_CASE("parse_url handles bracketed IPv6 addresses", "[url]") {
 
 TEST_CASE("parse_url rejects bad URLs with a config error naming the URL", "[url]") {
   const char* bad[] = {
-      "",                          // nothing
-      "api.example.com:6443",      // no scheme
-      "ftp://api.example.com",     // wrong scheme
-      "https://",                  // no host
-      "https:///path",             // no host
-      "https://:6443",             // no host
-      "https://[::1",              // unterminated IPv6
-      "https://[]:6443",           // empty IPv6
-      "https://[::1]6443",         // junk after the brackets
-      "https://host:port",         // port not a number
-      "https://host:-1",           // port not a number
-      "https://host:70000",        // port out of range
-      "https://host:6443?x=1",     // query in the port
-      "https://fe80::1:6443",      // IPv6 without brackets
-      "https://user:pw@host:6443", // user information
-      "https://host?x=1",          // query in the host
+      "",                           // nothing
+      "api.example.com:6443",       // no scheme
+      "ftp://api.example.com",      // wrong scheme
+      "https://",                   // no host
+      "https:///path",              // no host
+      "https://:6443",              // no host
+      "https://[::1",               // unterminated IPv6
+      "https://[]:6443",            // empty IPv6
+      "https://[::1]6443",          // junk after the brackets
+      "https://host:port",          // port not a number
+      "https://host:-1",            // port not a number
+      "https://host:70000",         // port out of range
+      "https://host:6443?x=1",      // query in the port
+      "https://fe80::1:6443",       // IPv6 without brackets
+      "https://user:pw@host:6443",  // user information
+      "https://host?x=1",           // query in the host
   };
   for (const char* url : bad) {
     INFO(url);

@@ -1,0 +1,178 @@
+// MigrationReport and MigrationStatus as JSON and Markdown: what cutover runbooks ask operators to
+// write down by hand.
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <sstream>
+
+#include "drsync/migration.hpp"
+
+namespace drsync {
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void kv(Writer& w, const char* k, const std::string& v) {
+  w.Key(k);
+  w.String(v.c_str());
+}
+
+void strings(Writer& w, const char* k, const std::vector<std::string>& list) {
+  w.Key(k);
+  w.StartArray();
+  for (const auto& s : list) w.String(s.c_str());
+  w.EndArray();
+}
+
+void states(Writer& w, const char* k, const std::vector<WorkloadState>& list) {
+  w.Key(k);
+  w.StartArray();
+  for (const auto& s : list) {
+    w.StartObject();
+    kv(w, "resource", s.resource);
+    kv(w, "name", s.name);
+    kv(w, "scale", s.value);
+    if (!s.ready.empty()) kv(w, "ready", s.ready);
+    if (!s.recorded.empty()) kv(w, "recordedOriginal", s.recorded);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
+std::string MigrationReport::to_json() const {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  kv(w, "mode", mode_name(mode));
+  w.Key("ok");
+  w.Bool(ok);
+  kv(w, "started", started);
+  kv(w, "finished", finished);
+  w.Key("sourceReachable");
+  w.Bool(source_reachable);
+  w.Key("sourceFenced");
+  w.Bool(source_fenced);
+  w.Key("rolledBack");
+  w.Bool(rolled_back);
+  w.Key("steps");
+  w.StartArray();
+  for (const auto& s : steps) {
+    w.StartObject();
+    kv(w, "name", s.name);
+    kv(w, "status", s.status);
+    kv(w, "started", s.started);
+    kv(w, "finished", s.finished);
+    if (!s.message.empty()) kv(w, "message", s.message);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("changes");
+  w.StartArray();
+  for (const auto& c : changes) {
+    w.StartObject();
+    kv(w, "side", side_name(c.side));
+    kv(w, "resource", c.resource);
+    kv(w, "name", c.name);
+    kv(w, "from", c.from);
+    kv(w, "to", c.to);
+    w.EndObject();
+  }
+  w.EndArray();
+  strings(w, "readiness", readiness);
+  strings(w, "warnings", warnings);
+  strings(w, "errors", errors);
+  if (sync) {
+    w.Key("sync");
+    w.StartObject();
+    for (Action a : {Action::Create, Action::Update, Action::Unchanged, Action::Skip, Action::Prune,
+                     Action::Conflict, Action::Error}) {
+      w.Key(action_name(a));
+      w.Int(sync->count(a));
+    }
+    w.EndObject();
+  }
+  w.Key("finalState");
+  w.StartObject();
+  states(w, "source", source_state);
+  states(w, "destination", dest_state);
+  w.EndObject();
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string MigrationReport::to_markdown() const {
+  std::ostringstream md;
+  md << "# drsync " << mode_name(mode) << " report\n\n";
+  md << "- Result: **" << (ok ? "succeeded" : "FAILED") << "**" << (rolled_back ? " (rolled back)" : "") << "\n";
+  md << "- Started: " << started << ", finished: " << finished << "\n";
+  md << "- Source reachable: " << (source_reachable ? "yes" : "no") << "; source fenced: "
+     << (source_fenced ? "yes" : "no") << "\n\n";
+  md << "## Steps\n\n| step | status | started | finished | note |\n| --- | --- | --- | --- | --- |\n";
+  for (const auto& s : steps) {
+    md << "| " << s.name << " | " << s.status << " | " << s.started << " | " << s.finished << " | " << s.message << " |\n";
+  }
+  md << "\n## Scale changes\n\n";
+  if (changes.empty()) md << "None.\n";
+  else {
+    md << "| side | workload | from | to |\n| --- | --- | --- | --- |\n";
+    for (const auto& c : changes) {
+      md << "| " << side_name(c.side) << " | " << c.resource << "/" << c.name << " | " << c.from << " | " << c.to << " |\n";
+    }
+  }
+  if (!readiness.empty()) {
+    md << "\n## Readiness\n\n";
+    for (const auto& r : readiness) md << "- " << r << "\n";
+  }
+  if (sync) {
+    md << "\n## Sync\n\n" << sync->count(Action::Create) << " created, " << sync->count(Action::Update)
+       << " updated, " << sync->count(Action::Unchanged) << " unchanged, " << sync->count(Action::Prune)
+       << " pruned, " << sync->errors.size() << " errors.\n";
+  }
+  auto table = [&](const char* title, const std::vector<WorkloadState>& list) {
+    md << "\n## Final state: " << title << "\n\n";
+    if (list.empty()) {
+      md << "No workloads (or not reachable).\n";
+      return;
+    }
+    md << "| workload | scale | ready | recorded original |\n| --- | --- | --- | --- |\n";
+    for (const auto& s : list) {
+      md << "| " << s.resource << "/" << s.name << " | " << s.value << " | " << s.ready << " | " << s.recorded << " |\n";
+    }
+  };
+  table("source", source_state);
+  table("destination", dest_state);
+  if (!warnings.empty()) {
+    md << "\n## Warnings\n\n";
+    for (const auto& w : warnings) md << "- " << w << "\n";
+  }
+  if (!errors.empty()) {
+    md << "\n## Errors\n\n";
+    for (const auto& e : errors) md << "- " << e << "\n";
+  }
+  return md.str();
+}
+
+std::string MigrationStatus::to_json() const {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  kv(w, "activeSide", active_side);
+  kv(w, "sourceRole", source_role);
+  kv(w, "destinationRole", dest_role);
+  w.Key("sourceReachable");
+  w.Bool(source_reachable);
+  kv(w, "pendingMode", pending_mode);
+  strings(w, "pendingStepsDone", pending_steps_done);
+  w.Key("ledger");
+  w.StartObject();
+  for (const auto& [k, v] : recorded) kv(w, k.c_str(), v);
+  w.EndObject();
+  w.EndObject();
+  return buf.GetString();
+}
+
+}  // namespace drsync

@@ -1,0 +1,283 @@
+// Stage, Cutover and Failback against the real clusters (Pods made ready by kwok): exact scale
+// on both sides after every step, idempotence, fencing, source down, kill points, no split-brain.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "drsync/error.hpp"
+#include "drsync/ledger.hpp"
+#include "drsync/migration.hpp"
+#include "e2e/harness.hpp"
+
+using namespace drsync;
+
+namespace {
+
+using Scales = std::map<std::string, std::string>;  // "Deployment/web" -> live scale
+
+Scales scales(const Cluster& c, const std::string& ns, bool with_jobs = false) {
+  ReplicaLedger ledger;
+  Scales out;
+  for (const char* type : {"deployments", "statefulsets", "cronjobs"}) {
+    for (const auto& w : c.list(c.resolve(type), ns).items) {
+      out[std::string(w.kind()) + "/" + std::string(w.name())] = ledger.live_value(w);
+    }
+  }
+  (void)with_jobs;
+  return out;
+}
+
+Scales recorded(const Cluster& c, const std::string& ns) {
+  ReplicaLedger ledger;
+  Scales out;
+  for (const char* type : {"deployments", "statefulsets", "cronjobs"}) {
+    for (const auto& w : c.list(c.resolve(type), ns).items) {
+      auto r = ledger.recorded(w);
+      out[std::string(w.kind()) + "/" + std::string(w.name())] = r ? r->value : "";
+    }
+  }
+  return out;
+}
+
+Scales stopped_like(const Scales& s) {
+  Scales out;
+  for (const auto& [k, v] : s) out[k] = k.rfind("CronJob/", 0) == 0 ? "true" : "0";
+  return out;
+}
+
+MigrationOptions fast_options() {
+  MigrationOptions o;
+  o.poll_interval = std::chrono::milliseconds(100);
+  o.wait_timeout = std::chrono::seconds(120);
+  o.gone_timeout = std::chrono::seconds(60);
+  return o;
+}
+
+std::uint64_t writes(const Cluster& a, const Cluster& b) { return a.stats().writes() + b.stats().writes(); }
+
+}  // namespace
+
+TEST_CASE("Stage -> Cutover -> Failback -> Cutover keeps exact counts for every app", "[e2e][migration]") {
+  const Cluster& src = test::source();
+  const Cluster& dst = test::dest();
+  auto app = GENERATE(as<std::string>{}, "guestbook", "mysql-stateful", "wordpress-mysql", "zookeeper",
+                      "online-boutique", "cronjob-and-job");
+  DYNAMIC_SECTION(app) {
+    test::ScopedNamespace ns(src, "mig-" + app.substr(0, 12));
+    std::string dns = ns.name() + "-dr";
+    auto manifests = test::fixture_app(app);
+    if (app == "wordpress-mysql") {
+      manifests.push_back(Object::parse(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"mysql-pass"},"stringData":{"password":"pw"}})"));
+    }
+    test::apply_objects(src, ns.name(), manifests);
+    REQUIRE(test::wait_workloads_ready(src, ns.name()));
+    const Scales original = scales(src, ns.name());
+    REQUIRE_FALSE(original.empty());
+    Migration m(src, ns.name(), dst, dns, fast_options());
+
+    MigrationReport staged = m.stage();
+    INFO(staged.to_json());
+    REQUIRE(staged.ok);
+    CHECK(scales(src, ns.name()) == original);
+    CHECK(scales(dst, dns) == stopped_like(original));
+    CHECK(recorded(dst, dns) == original);
+
+    MigrationReport cut = m.cutover();
+    INFO(cut.to_markdown());
+    REQUIRE(cut.ok);
+    CHECK(cut.source_fenced);
+    CHECK(scales(dst, dns) == original);
+    CHECK(scales(src, ns.name()) == stopped_like(original));
+    CHECK(recorded(src, ns.name()) == original);
+    CHECK(test::wait_workloads_ready(dst, dns, std::chrono::seconds(5)));
+
+    // A repeated Cutover is a no-op: no write at all.
+    auto before = writes(src, dst);
+    MigrationReport again = m.cutover();
+    REQUIRE(again.ok);
+    CHECK(writes(src, dst) == before);
+    CHECK(scales(dst, dns) == original);
+
+    MigrationReport back = m.failback();
+    INFO(back.to_markdown());
+    REQUIRE(back.ok);
+    CHECK(scales(src, ns.name()) == original);
+    CHECK(scales(dst, dns) == stopped_like(original));
+    for (const auto& [k, v] : recorded(src, ns.name())) CHECK(v == "");  // active again, no record
+    CHECK(test::wait_workloads_ready(src, ns.name(), std::chrono::seconds(5)));
+
+    MigrationReport cut2 = m.cutover();
+    INFO(cut2.to_markdown());
+    REQUIRE(cut2.ok);
+    CHECK(scales(dst, dns) == original);
+    CHECK(scales(src, ns.name()) == stopped_like(original));
+    test::delete_namespace(dst, dns);
+  }
+}
+
+TEST_CASE("Stage after Cutover is refused; a forced one leaves live counts untouched", "[e2e][migration]") {
+  const Cluster& src = test::source();
+  const Cluster& dst = test::dest();
+  test::ScopedNamespace ns(src, "mig-fence");
+  std::string dns = ns.name() + "-dr";
+  auto manifests = test::fixture_app("guestbook");
+  test::apply_objects(src, ns.name(), manifests);
+  REQUIRE(test::wait_workloads_ready(src, ns.name()));
+  const Scales original = scales(src, ns.name());
+  Migration m(src, ns.name(), dst, dns, fast_options());
+  REQUIRE(m.stage().ok);
+  REQUIRE(m.cutover().ok);
+  try {
+    m.stage();
+    FAIL("Stage onto the active destination must be refused");
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::fenced);
+  }
+  CHECK(scales(dst, dns) == original);
+  MigrationOptions forced = fast_options();
+  forced.force = true;
+  Migration mf(src, ns.name(), dst, dns, forced);
+  MigrationReport r = mf.stage();
+  INFO(r.to_json());
+  REQUIRE(r.ok);
+  CHECK(scales(dst, dns) == original);
+  CHECK(m.status().active_side == "destination");
+  test::delete_namespace(dst, dns);
+}
+
+TEST_CASE("no instant has both sides scaled up during Cutover and Failback", "[e2e][migration]") {
+  const Cluster& src = test::source();
+  const Cluster& dst = test::dest();
+  test::ScopedNamespace ns(src, "mig-split");
+  std::string dns = ns.name() + "-dr";
+  auto manifests = test::fixture_app("guestbook");
+  test::apply_objects(src, ns.name(), manifests);
+  REQUIRE(test::wait_workloads_ready(src, ns.name()));
+  Migration m(src, ns.name(), dst, dns, fast_options());
+  REQUIRE(m.stage().ok);
+
+  std::mutex mu;
+  std::map<std::string, long long> up[2];  // side -> deployment -> spec.replicas
+  std::atomic<int> violations{0}, events{0};
+  CancelToken cancel;
+  auto watcher = [&](const Cluster& c, const std::string& wns, int side) {
+    WatchOptions wo;
+    wo.timeout = std::chrono::seconds(5);
+    c.watch(c.resolve("deployments"), wns, wo, [&](WatchEvent& ev) {
+      const rapidjson::Value* r = ev.object.find("/spec/replicas");
+      std::lock_guard<std::mutex> lock(mu);
+      up[side][std::string(ev.object.name())] = ev.type == "DELETED" ? 0 : (r ? r->GetInt64() : 1);
+      ++events;
+      for (const auto& [name, n] : up[side]) {
+        if (n > 0 && up[1 - side].count(name) && up[1 - side][name] > 0) ++violations;
+      }
+      return !cancel.cancelled();
+    }, cancel);
+  };
+  std::thread ws([&] { watcher(src, ns.name(), 0); });
+  std::thread wd([&] { watcher(dst, dns, 1); });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  MigrationReport cut = m.cutover();
+  MigrationReport back = m.failback();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  cancel.cancel();
+  ws.join();
+  wd.join();
+  REQUIRE(cut.ok);
+  REQUIRE(back.ok);
+  CHECK(events > 12);  // both sides' scale changes were seen
+  CHECK(violations == 0);
+  test::delete_namespace(dst, dns);
+}
+
+TEST_CASE("Cutover with the source API server stopped uses the counts recorded at Stage", "[e2e][migration][disaster]") {
+  test::PrivateClusters clusters;
+  Cluster src = Cluster::from_kubeconfig(clusters.kubeconfig("source"));
+  Cluster dst = Cluster::from_kubeconfig(clusters.kubeconfig("dest"));
+  test::ScopedNamespace ns(src, "mig-down");
+  std::string dns = ns.name() + "-dr";
+  auto manifests = test::fixture_app("guestbook");
+  test::apply_objects(src, ns.name(), manifests);
+  REQUIRE(test::wait_workloads_ready(src, ns.name()));
+  const Scales original = scales(src, ns.name());
+  MigrationOptions o = fast_options();
+  o.source_probe_attempts = 2;
+  Migration m(src, ns.name(), dst, dns, o);
+  REQUIRE(m.stage().ok);
+
+  clusters.stop("source");
+  MigrationReport r = m.cutover();
+  INFO(r.to_markdown());
+  REQUIRE(r.ok);
+  CHECK_FALSE(r.source_reachable);
+  CHECK_FALSE(r.source_fenced);
+  CHECK(r.to_markdown().find("NOT fenced") != std::string::npos);
+  CHECK(scales(dst, dns) == original);
+  clusters.start("source");
+}
+
+TEST_CASE("a Cutover or Failback killed after any write completes when re-run", "[e2e][migration][killpoints]") {
+  test::PrivateClusters clusters;
+  Cluster src = Cluster::from_kubeconfig(clusters.kubeconfig("source"));
+  Cluster dst = Cluster::from_kubeconfig(clusters.kubeconfig("dest"));
+  test::ScopedNamespace ns(src, "mig-kill");
+  std::string dns = ns.name() + "-dr";
+  auto manifests = test::fixture_app("guestbook");
+  test::apply_objects(src, ns.name(), manifests);
+  REQUIRE(test::wait_workloads_ready(src, ns.name()));
+  const Scales original = scales(src, ns.name());
+  auto child = [&](const char* mode, long kill_after) {
+    return test::run_command(std::string(DRSYNC_MIGRATE_CHILD) + " " + clusters.kubeconfig("source") + " " +
+                             clusters.kubeconfig("dest") + " " + ns.name() + " " + dns + " " + mode + " " +
+                             std::to_string(kill_after) + " > /dev/null 2>&1");
+  };
+  REQUIRE(child("Stage", 0) == 0);
+  auto check_cut_over = [&] {
+    CHECK(scales(dst, dns) == original);
+    CHECK(scales(src, ns.name()) == stopped_like(original));
+    CHECK(recorded(src, ns.name()) == original);
+  };
+  auto check_failed_back = [&] {
+    CHECK(scales(src, ns.name()) == original);
+    CHECK(scales(dst, dns) == stopped_like(original));
+  };
+  // Count the writes of uninterrupted runs.
+  long cut_writes = 0, back_writes = 0;
+  {
+    Cluster s2 = Cluster::from_kubeconfig(clusters.kubeconfig("source"));
+    Cluster d2 = Cluster::from_kubeconfig(clusters.kubeconfig("dest"));
+    Migration m(s2, ns.name(), d2, dns, fast_options());
+    REQUIRE(m.cutover().ok);
+    cut_writes = static_cast<long>(s2.stats().writes() + d2.stats().writes());
+    check_cut_over();
+    s2.reset_stats();
+    d2.reset_stats();
+    REQUIRE(m.failback().ok);
+    back_writes = static_cast<long>(s2.stats().writes() + d2.stats().writes());
+    check_failed_back();
+  }
+  REQUIRE(cut_writes > 3);
+  REQUIRE(back_writes > 3);
+  for (long k = 1; k <= cut_writes; ++k) {
+    INFO("Cutover killed after write " << k << " of " << cut_writes);
+    int rc = child("Cutover", k);
+    CHECK((rc == -9 || rc == 128 + 9));  // SIGKILLed (seen directly or through the shell)
+    REQUIRE(child("Cutover", 0) == 0);
+    check_cut_over();
+    REQUIRE(child("Failback", 0) == 0);
+    check_failed_back();
+  }
+  REQUIRE(child("Cutover", 0) == 0);
+  for (long k = 1; k <= back_writes; ++k) {
+    INFO("Failback killed after write " << k << " of " << back_writes);
+    int rc = child("Failback", k);
+    CHECK((rc == -9 || rc == 128 + 9));
+    REQUIRE(child("Failback", 0) == 0);
+    check_failed_back();
+    REQUIRE(child("Cutover", 0) == 0);
+    check_cut_over();
+  }
+}
