@@ -561,6 +561,21 @@ MigrationReport Migration::failback() {
   if (!m.source_reachable) {
     throw Error(Errc::unavailable, "the source cluster " + m.source.server() + " is unreachable: cannot fail back");
   }
+  if (!resumed && !m.options.force) {
+    auto dest = m.dest_state.load();
+    auto src = m.source_state.load();
+    bool dest_active = dest && dest->role == "active";
+    bool source_passive = src && src->role == "passive";
+    if (!dest_active && !source_passive) {
+      // Never cut over (or already back): scaling the source to recorded values could undo the
+      // user's own changes there.
+      m.skipped("failback", "the source is already the active side");
+      m.report.ok = true;
+      m.report.finished = detail::now_rfc3339();
+      m.snapshot_state();
+      return m.report;
+    }
+  }
   m.save_journal();
   try {
     if (m.options.reverse_sync) m.step(*this, "sync", [&] { sync(Side::Destination, Side::Source); });

@@ -1,0 +1,63 @@
+// The drsync command line, parsed: what the user asked for, before any cluster is contacted.
+// Flags that may override a DR plan's options are optional: unset means "keep the plan's value".
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <drsync/migration.hpp>
+
+namespace drsync_cli {
+
+enum class Command { Run, Status, Help, Version, VersionJson };
+enum class LogLevel { Debug, Info, Warn, Error };
+enum class OutputFormat { Text, Json };
+
+struct CliOptions {
+  Command command = Command::Run;
+  std::optional<drsync::Mode> mode;
+
+  // Clusters and namespaces (DR-Syncer's flags, plus contexts).
+  std::string source_kubeconfig, dest_kubeconfig;
+  std::string source_context, dest_context;
+  std::string source_namespace, dest_namespace;
+  std::string plan_file;
+
+  // What is copied.
+  std::optional<bool> include_custom_resources;
+  std::optional<std::vector<std::string>> resource_types;
+  std::optional<std::vector<std::string>> exclude_resource_types;
+  std::optional<bool> prune;
+  std::string resource_modifiers;
+  std::vector<std::pair<std::string, std::string>> image_map;
+  std::vector<std::pair<std::string, std::string>> storage_class_map;
+
+  // How the modes behave.
+  std::vector<std::string> workloads;
+  std::string selector;
+  std::optional<std::chrono::seconds> wait_timeout;
+  std::optional<bool> source_unavailable;
+  std::optional<bool> rollback_on_failure;
+  std::optional<bool> force;
+  bool dry_run = false;
+
+  // PVC data movers (DR-Syncer's flags; none is built in yet, so any use is refused).
+  std::vector<std::string> unsupported;
+
+  // Output.
+  LogLevel log_level = LogLevel::Info;
+  OutputFormat output = OutputFormat::Text;
+  std::string report_file;
+};
+
+// Parses argv; throws UsageError (exit 2) for anything wrong with the command line itself.
+CliOptions parse_command_line(int argc, const char* const* argv);
+
+// `drsync --help`.
+std::string usage_text();
+
+}  // namespace drsync_cli

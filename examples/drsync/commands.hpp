@@ -1,0 +1,36 @@
+// The commands: run a mode, show what a mode would do (--dry-run), show the status. Each acts on
+// every namespace pair in turn and returns one Outcome per pair; none throws for a failure of a
+// pair (a failed pair does not stop the next).
+#pragma once
+
+#include <vector>
+
+#include <drsync/cluster.hpp>
+
+#include "cli_options.hpp"
+#include "outcome.hpp"
+#include "progress.hpp"
+#include "targets.hpp"
+
+namespace drsync_cli {
+
+struct RunContext {
+  const CliOptions& cli;
+  Targets& targets;
+  Clusters& clusters;
+  Progress& progress;
+  drsync::CancelToken cancel;  // set by SIGINT / SIGTERM
+};
+
+std::vector<Outcome> run_modes(RunContext& ctx);
+std::vector<Outcome> run_dry_run(RunContext& ctx);
+std::vector<Outcome> run_status(RunContext& ctx);
+
+// "Stage shop -> shop-dr" (the namespace once when both are the same).
+std::string pair_title(const std::string& what, const Target& t);
+
+// Whether a cluster answers at all (a 403 is an answer). Network, TLS and 5xx errors are "no";
+// `why` gets the error.
+bool reachable(const drsync::Cluster& cluster, std::string& why);
+
+}  // namespace drsync_cli

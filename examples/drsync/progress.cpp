@@ -1,0 +1,143 @@
+#include "progress.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace drsync_cli {
+namespace {
+
+int terminal_width(std::FILE* out) {
+  winsize ws{};
+  if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20) return ws.ws_col;
+  return 80;
+}
+
+bool waiting_step(const std::string& step) {
+  return step.find("wait_gone") != std::string::npos || step.find("wait_ready") != std::string::npos;
+}
+
+}  // namespace
+
+Progress::Progress(std::FILE* out, bool tty, LogLevel level) : out_(out), tty_(tty), level_(level) {}
+
+void Progress::attach(drsync::MigrationOptions& options) {
+  if (level_ == LogLevel::Warn || level_ == LogLevel::Error) return;
+  options.progress = [this](const drsync::MigrationProgress& p) { on_progress(p); };
+  auto previous = std::move(options.step_hook);
+  options.step_hook = [this, previous](const drsync::StepEvent& e) {
+    on_step(e);
+    if (previous) previous(e);
+  };
+}
+
+void Progress::begin(const std::string& title) {
+  if (level_ == LogLevel::Warn || level_ == LogLevel::Error) return;
+  std::lock_guard lock(mutex_);
+  line(tty_ ? "\033[1m" + title + "\033[0m" : title);
+}
+
+void Progress::end() {
+  std::lock_guard lock(mutex_);
+  if (open_) {
+    std::fputs("\n", out_);
+    open_ = false;
+  }
+  std::fflush(out_);
+}
+
+void Progress::line(const std::string& text) {
+  if (open_) std::fputs("\r\033[K", out_);
+  std::fputs(text.c_str(), out_);
+  std::fputs("\n", out_);
+  open_ = false;
+  std::fflush(out_);
+}
+
+std::string Progress::counts() const {
+  if (step_.find("wait_gone") != std::string::npos) {
+    return fmt::format("{} pod{} left", total_, total_ == 1 ? "" : "s");
+  }
+  if (step_.find("wait_ready") != std::string::npos) return fmt::format("{}/{} ready", done_, total_);
+  if (total_ == 0) return "";
+  return fmt::format("{}/{}", done_, total_);
+}
+
+void Progress::draw(bool force) {
+  auto now = Clock::now();
+  if (tty_) {
+    if (!force && now - last_draw_ < std::chrono::milliseconds(50)) return;
+    last_draw_ = now;
+    int width = terminal_width(out_);
+    std::string bar;
+    if (total_ > 0 && !waiting_step(step_)) {
+      const std::size_t cells = 24;
+      std::size_t full = std::min(cells, done_ * cells / total_);
+      bar = "[" + std::string(full, '#') + std::string(cells - full, '.') + "] ";
+    }
+    std::string text = fmt::format("  {:<20} {}{}", step_, bar, counts());
+    if (!object_.empty()) text += "  " + object_;
+    if (static_cast<int>(text.size()) >= width) text.resize(width - 1);
+    std::fputs(("\r\033[K" + text).c_str(), out_);
+    open_ = true;
+    std::fflush(out_);
+    return;
+  }
+  // Plain lines: every change at debug; otherwise each change of a wait step's counts, a step
+  // completing its objects, and at most one line per 2 s in between.
+  bool changed = done_ != last_done_ || total_ != last_total_;
+  if (!changed) return;
+  bool complete = total_ > 0 && done_ == total_;
+  if (!force && level_ != LogLevel::Debug && !waiting_step(step_) && !complete &&
+      now - last_draw_ < std::chrono::seconds(2)) {
+    return;
+  }
+  last_draw_ = now;
+  last_done_ = done_;
+  last_total_ = total_;
+  std::string c = counts();
+  if (c.empty()) return;
+  std::string text = fmt::format("  {}: {}", step_, c);
+  if (level_ == LogLevel::Debug && !object_.empty()) text += " " + object_;
+  line(text);
+}
+
+void Progress::on_progress(const drsync::MigrationProgress& p) {
+  std::lock_guard lock(mutex_);
+  if (p.step != step_) {
+    step_ = p.step;
+    step_started_ = Clock::now();
+    last_done_ = static_cast<std::size_t>(-1);
+  }
+  object_ = p.object;
+  done_ = p.done;
+  total_ = p.total;
+  draw(false);
+}
+
+void Progress::on_step(const drsync::StepEvent& e) {
+  std::lock_guard lock(mutex_);
+  if (e.before) {
+    step_ = e.step;
+    object_.clear();
+    done_ = total_ = 0;
+    last_done_ = static_cast<std::size_t>(-1);
+    step_started_ = Clock::now();
+    if (tty_) draw(true);
+    else if (level_ == LogLevel::Debug) line("  " + e.step + ": started");
+    return;
+  }
+  double secs = std::chrono::duration<double>(Clock::now() - step_started_).count();
+  std::string c = counts();
+  std::string text = fmt::format("  {:<20} ok ({:.1f} s){}", e.step, secs, c.empty() ? "" : ", " + c);
+  if (!tty_) text = fmt::format("  {}: ok ({:.1f} s){}", e.step, secs, c.empty() ? "" : ", " + c);
+  line(text);
+  step_.clear();
+  object_.clear();
+  done_ = total_ = 0;
+}
+
+}  // namespace drsync_cli

@@ -1,0 +1,52 @@
+// Progress of a running mode on stderr: a bar per step on a terminal (objects done/total, the
+// object being worked on), plain lines otherwise (logs, CI). Fed by MigrationOptions::progress
+// and MigrationOptions::step_hook.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+#include <drsync/migration.hpp>
+
+#include "cli_options.hpp"
+
+namespace drsync_cli {
+
+class Progress {
+ public:
+  // `tty`: draw bars (isatty(stderr)); `level`: debug prints every event in plain mode, warn
+  // and error print nothing.
+  Progress(std::FILE* out, bool tty, LogLevel level);
+
+  // Installs the callbacks into `options` (keeps any step_hook already set).
+  void attach(drsync::MigrationOptions& options);
+  // A heading line ("Cutover shop -> shop-dr").
+  void begin(const std::string& title);
+  // Ends the current bar line, if any.
+  void end();
+
+  void on_progress(const drsync::MigrationProgress& p);
+  void on_step(const drsync::StepEvent& e);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void draw(bool force);
+  void line(const std::string& text);
+  std::string counts() const;
+
+  std::FILE* out_;
+  bool tty_;
+  LogLevel level_;
+  std::mutex mutex_;
+  bool open_ = false;  // a bar line is on screen without its newline
+  std::string step_;
+  std::string object_;
+  std::size_t done_ = 0, total_ = 0;
+  std::size_t last_done_ = static_cast<std::size_t>(-1), last_total_ = 0;
+  Clock::time_point step_started_;
+  Clock::time_point last_draw_;
+};
+
+}  // namespace drsync_cli

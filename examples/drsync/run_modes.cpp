@@ -1,0 +1,104 @@
+// Stage / Cutover / Failback through drsync::Migration, for every namespace pair.
+#include <chrono>
+
+#include <drsync/error.hpp>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+namespace drsync_cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A report for a pair whose mode threw (refused, or could not start), so --report and
+// --output=json always have one per pair.
+drsync::MigrationReport failed_report(drsync::Mode mode, const std::string& error) {
+  drsync::MigrationReport r;
+  r.mode = mode;
+  r.ok = false;
+  r.errors.push_back(error);
+  return r;
+}
+
+Outcome run_one(RunContext& ctx, drsync::Mode mode, Target& t) {
+  Outcome out{t.source_namespace, t.dest_namespace};
+  auto started = Clock::now();
+  drsync::MigrationOptions options = t.options;
+  options.cancel = ctx.cancel;
+  ctx.progress.attach(options);
+  ctx.progress.begin(pair_title(drsync::mode_name(mode), t));
+  try {
+    drsync::Migration m(ctx.clusters.source, t.source_namespace, ctx.clusters.dest,
+                        t.dest_namespace, std::move(options));
+    switch (mode) {
+      case drsync::Mode::Stage: out.report = m.stage(); break;
+      case drsync::Mode::Cutover: out.report = m.cutover(); break;
+      case drsync::Mode::Failback: out.report = m.failback(); break;
+    }
+    out.result = out.report->ok ? Result::Succeeded : Result::Failed;
+    if (!out.report->ok && !out.report->errors.empty()) out.error = out.report->errors.front();
+  } catch (const drsync::Error& e) {
+    bool refused = exit_code_for(e.code()) == kExitRefused;
+    out.result = refused ? Result::Refused : Result::Failed;
+    out.error = describe(e);
+    out.report = failed_report(mode, e.what());
+  }
+  ctx.progress.end();
+  out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return out;
+}
+
+}  // namespace
+
+std::string pair_title(const std::string& what, const Target& t) {
+  if (t.source_namespace == t.dest_namespace) return what + " " + t.source_namespace;
+  return what + " " + t.source_namespace + " -> " + t.dest_namespace;
+}
+
+bool reachable(const drsync::Cluster& cluster, std::string& why) {
+  try {
+    cluster.server_version();
+    return true;
+  } catch (const drsync::Error& e) {
+    using drsync::Errc;
+    Errc c = e.code();
+    if (c == Errc::network || c == Errc::timeout || c == Errc::server_error || c == Errc::tls ||
+        c == Errc::unavailable) {
+      why = e.what();
+      return false;
+    }
+    return true;  // it answered
+  }
+}
+
+std::vector<Outcome> run_modes(RunContext& ctx) {
+  drsync::Mode mode = *ctx.cli.mode;
+  std::vector<Outcome> outcomes;
+  // A Cutover without the source is a disaster procedure: never slide into it because of a typo
+  // in a server address or an expired CA. It takes --source-unavailable.
+  bool needs_source = false;
+  for (const auto& t : ctx.targets.pairs) needs_source = needs_source || !t.options.source_unavailable;
+  std::string why;
+  if (mode == drsync::Mode::Cutover && needs_source && !reachable(ctx.clusters.source, why)) {
+    for (const auto& t : ctx.targets.pairs) {
+      Outcome out{t.source_namespace, t.dest_namespace, Result::Failed};
+      out.error = "the source cluster " + ctx.clusters.source.server() + " cannot be reached (" +
+                  why +
+                  ")\n  next: fix the connection and re-run; if the source is down (a disaster), "
+                  "re-run with --source-unavailable: the destination then starts from the counts "
+                  "recorded at Stage, and the source is NOT fenced (Failback or a new Cutover "
+                  "fences it when it returns)";
+      out.report = failed_report(mode, "source cluster unreachable: " + why);
+      outcomes.push_back(std::move(out));
+    }
+    return outcomes;
+  }
+  for (auto& t : ctx.targets.pairs) {
+    if (ctx.cancel.cancelled()) break;
+    outcomes.push_back(run_one(ctx, mode, t));
+  }
+  return outcomes;
+}
+
+}  // namespace drsync_cli

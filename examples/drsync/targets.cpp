@@ -1,0 +1,144 @@
+#include "targets.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include <drsync/error.hpp>
+#include <drsync/transform.hpp>
+
+#include "flags.hpp"
+
+namespace drsync_cli {
+namespace {
+
+void check_flags(const CliOptions& cli) {
+  if (!cli.unsupported.empty()) {
+    std::string flags;
+    for (const auto& f : cli.unsupported) flags += (flags.empty() ? "" : ", ") + f;
+    throw UsageError(flags +
+                     ": not supported yet: drsync has no PVC data mover built in, and it will "
+                     "not pretend to copy volume data. Replicate the volumes with your storage "
+                     "(or pv-migrate) before the Cutover, then run without " +
+                     (cli.unsupported.size() == 1 ? "this flag" : "these flags") +
+                     ". Embedders can install a mover as MigrationOptions::data_hook.");
+  }
+  if (cli.command == Command::Run && !cli.mode) {
+    throw UsageError("--mode is required: Stage, Cutover or Failback");
+  }
+  bool cutover = cli.mode == drsync::Mode::Cutover;
+  if (cli.command == Command::Run && !cutover) {
+    if (cli.source_unavailable.value_or(false)) {
+      throw UsageError("--source-unavailable only applies to --mode=Cutover (Stage and Failback "
+                       "need the source)");
+    }
+    if (cli.rollback_on_failure.value_or(false)) {
+      throw UsageError("--rollback-on-failure only applies to --mode=Cutover");
+    }
+  }
+  if (cli.plan_file.empty()) {
+    if (cli.source_namespace.empty()) throw UsageError("--source-namespace is required");
+    if (cli.source_kubeconfig.empty() && cli.source_context.empty()) {
+      throw UsageError("--source-kubeconfig is required (or --source-context, to use a context "
+                       "of $KUBECONFIG or ~/.kube/config)");
+    }
+    if (cli.dest_kubeconfig.empty() && cli.dest_context.empty()) {
+      throw UsageError("--dest-kubeconfig is required (or --dest-context, to use a context of "
+                       "$KUBECONFIG or ~/.kube/config)");
+    }
+  }
+}
+
+void merge_pairs(std::vector<std::pair<std::string, std::string>>& into,
+                 const std::vector<std::pair<std::string, std::string>>& flags) {
+  for (const auto& [from, to] : flags) {
+    auto it = std::find_if(into.begin(), into.end(), [&](const auto& p) { return p.first == from; });
+    if (it != into.end()) it->second = to;
+    else into.emplace_back(from, to);
+  }
+}
+
+std::shared_ptr<const drsync::ResourceModifiers> load_modifiers(const std::string& path) {
+  try {
+    return std::make_shared<drsync::ResourceModifiers>(drsync::ResourceModifiers::load_file(path));
+  } catch (const drsync::Error& e) {
+    throw UsageError(std::string("--resource-modifiers: ") + e.what());
+  }
+}
+
+}  // namespace
+
+void apply_flags(const CliOptions& cli, drsync::MigrationOptions& o) {
+  drsync::SyncOptions& s = o.sync;
+  if (cli.include_custom_resources) s.include_custom_resources = *cli.include_custom_resources;
+  if (cli.resource_types) s.include_types = *cli.resource_types;
+  if (cli.exclude_resource_types) s.exclude_types = *cli.exclude_resource_types;
+  if (cli.prune) s.prune = *cli.prune;
+  merge_pairs(s.image_map, cli.image_map);
+  for (const auto& [from, to] : cli.storage_class_map) s.storage_class_map[from] = to;
+  if (!cli.workloads.empty()) o.subset.names = cli.workloads;
+  if (!cli.selector.empty()) o.subset.label_selector = cli.selector;
+  if (cli.wait_timeout) o.wait_timeout = *cli.wait_timeout;
+  if (cli.source_unavailable) o.source_unavailable = *cli.source_unavailable;
+  if (cli.rollback_on_failure) o.rollback_on_failure = *cli.rollback_on_failure;
+  if (cli.force) o.force = *cli.force;
+}
+
+Targets resolve_targets(const CliOptions& cli) {
+  check_flags(cli);
+  Targets t;
+  if (!cli.plan_file.empty()) {
+    drsync::DrPlan plan;
+    try {
+      plan = drsync::load_plan(cli.plan_file);
+    } catch (const drsync::Error& e) {
+      throw UsageError(std::string("--plan: ") + e.what());
+    }
+    t.plan_name = plan.name.empty() ? cli.plan_file : plan.name;
+    t.source = plan.source;
+    t.dest = plan.destination;
+    for (auto& p : plan.namespaces) {
+      if (!cli.source_namespace.empty() && p.source != cli.source_namespace) continue;
+      if (!cli.dest_namespace.empty() && p.destination != cli.dest_namespace) continue;
+      t.pairs.push_back(Target{p.source, p.destination, std::move(p.options)});
+    }
+    if (t.pairs.empty()) {
+      throw UsageError("--plan " + cli.plan_file + ": no namespace pair matches --source-namespace " +
+                       cli.source_namespace +
+                       (cli.dest_namespace.empty() ? "" : " --dest-namespace " + cli.dest_namespace));
+    }
+  } else {
+    drsync::MigrationOptions o;
+    o.sync.include_custom_resources = false;  // DR-Syncer's default
+    std::string dest_ns = cli.dest_namespace.empty() ? cli.source_namespace : cli.dest_namespace;
+    t.pairs.push_back(Target{cli.source_namespace, dest_ns, std::move(o)});
+  }
+  if (!cli.source_kubeconfig.empty()) t.source.kubeconfig = cli.source_kubeconfig;
+  if (!cli.source_context.empty()) t.source.context = cli.source_context;
+  if (!cli.dest_kubeconfig.empty()) t.dest.kubeconfig = cli.dest_kubeconfig;
+  if (!cli.dest_context.empty()) t.dest.context = cli.dest_context;
+
+  std::shared_ptr<const drsync::ResourceModifiers> modifiers;
+  if (!cli.resource_modifiers.empty()) modifiers = load_modifiers(cli.resource_modifiers);
+  for (auto& pair : t.pairs) {
+    apply_flags(cli, pair.options);
+    if (modifiers) pair.options.sync.modifiers = modifiers;
+  }
+  return t;
+}
+
+Clusters connect(const Targets& t) {
+  Clusters c{drsync::Cluster::from_kubeconfig(t.source.kubeconfig, t.source.context),
+             drsync::Cluster::from_kubeconfig(t.dest.kubeconfig, t.dest.context)};
+  if (c.source.server() == c.dest.server()) {
+    for (const auto& p : t.pairs) {
+      if (p.source_namespace == p.dest_namespace) {
+        throw UsageError("the source and the destination are the same namespace " +
+                         p.source_namespace + " of the same cluster (" + c.source.server() +
+                         "): give --dest-namespace or another --dest-kubeconfig");
+      }
+    }
+  }
+  return c;
+}
+
+}  // namespace drsync_cli

@@ -1,0 +1,241 @@
+#include <filesystem>
+#include <set>
+#include <fstream>
+#include <sstream>
+
+#include "drsync/error.hpp"
+#include "drsync/options.hpp"
+#include "drsync/yaml.hpp"
+
+namespace drsync {
+namespace {
+
+using rapidjson::Value;
+
+class Reader {
+ public:
+  Reader(const Value& v, std::string where) : v_(v), where_(std::move(where)) {
+    if (!v.IsObject()) fail("", "must be a mapping");
+  }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& why) const {
+    throw Error(Errc::invalid_argument, where_ + (key.empty() ? "" : "." + key) + ": " + why);
+  }
+  std::string path(const std::string& key) const { return where_ + "." + key; }
+
+  // Rejects keys that no reader asked for.
+  void check_unknown() const {
+    for (const auto& m : v_.GetObject()) {
+      std::string k(m.name.GetString(), m.name.GetStringLength());
+      if (!seen_.count(k)) fail(k, "unknown field");
+    }
+  }
+
+  const Value* get(const std::string& key) {
+    seen_.insert(key);
+    return json_get(v_, key);
+  }
+  bool boolean(const std::string& key, bool& out) {
+    const Value* v = get(key);
+    if (!v) return false;
+    if (!v->IsBool()) fail(key, "must be true or false");
+    out = v->GetBool();
+    return true;
+  }
+  void string(const std::string& key, std::string& out) {
+    const Value* v = get(key);
+    if (!v) return;
+    if (!v->IsString()) fail(key, "must be a string");
+    out = v->GetString();
+  }
+  void integer(const std::string& key, long long& out) {
+    const Value* v = get(key);
+    if (!v) return;
+    if (!v->IsInt64()) fail(key, "must be an integer");
+    out = v->GetInt64();
+  }
+  void strings(const std::string& key, std::vector<std::string>& out) {
+    const Value* v = get(key);
+    if (!v) return;
+    if (!v->IsArray()) fail(key, "must be a list of strings");
+    out.clear();
+    for (const auto& s : v->GetArray()) {
+      if (!s.IsString()) fail(key, "must be a list of strings");
+      out.emplace_back(s.GetString());
+    }
+  }
+  template <typename Map>
+  void string_map(const std::string& key, Map& out) {
+    const Value* v = get(key);
+    if (!v) return;
+    if (!v->IsObject()) fail(key, "must be a mapping of strings");
+    out.clear();
+    for (const auto& m : v->GetObject()) {
+      if (!m.value.IsString()) fail(key + "." + m.name.GetString(), "must be a string");
+      out.insert(out.end(), {m.name.GetString(), m.value.GetString()});
+    }
+  }
+
+ private:
+  const Value& v_;
+  std::string where_;
+  std::set<std::string> seen_;
+};
+
+std::string resolve(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || std::filesystem::path(p).is_absolute()) return p;
+  return (std::filesystem::path(base_dir) / p).string();
+}
+
+}  // namespace
+
+void apply_options_value(MigrationOptions& o, const Value& value, std::string_view origin,
+                         const std::string& base_dir) {
+  Reader r(value, std::string(origin));
+  SyncOptions& s = o.sync;
+  r.strings("includeTypes", s.include_types);
+  r.strings("excludeTypes", s.exclude_types);
+  r.boolean("includeJobs", s.include_jobs);
+  r.boolean("includeCustomResources", s.include_custom_resources);
+  r.boolean("copyCRDs", s.copy_crds);
+  r.string("labelSelector", s.label_selector);
+  r.boolean("prune", s.prune);
+  r.boolean("dryRun", s.dry_run);
+  std::string policy;
+  r.string("unmanaged", policy);
+  if (policy == "skip") s.unmanaged = UnmanagedPolicy::Skip;
+  else if (policy == "adopt") s.unmanaged = UnmanagedPolicy::Adopt;
+  else if (policy == "fail") s.unmanaged = UnmanagedPolicy::Fail;
+  else if (!policy.empty()) r.fail("unmanaged", "must be skip, adopt or fail");
+  policy.clear();
+  r.string("immutable", policy);
+  if (policy == "fail") s.immutable = ImmutablePolicy::Fail;
+  else if (policy == "recreate") s.immutable = ImmutablePolicy::Recreate;
+  else if (!policy.empty()) r.fail("immutable", "must be fail or recreate");
+  r.string_map("storageClassMap", s.storage_class_map);
+  r.string_map("accessModeMap", s.access_mode_map);
+  r.string_map("imageMap", s.image_map);
+  r.boolean("preserveNodePorts", s.preserve_node_ports);
+  std::string modifiers;
+  r.string("resourceModifiers", modifiers);
+  if (!modifiers.empty()) {
+    s.modifiers = std::make_shared<ResourceModifiers>(ResourceModifiers::load_file(resolve(base_dir, modifiers)));
+  }
+  if (const Value* kinds = r.get("scaleKinds")) {
+    if (!kinds->IsArray()) r.fail("scaleKinds", "must be a list");
+    s.custom_scale_kinds.clear();
+    int i = 0;
+    for (const auto& k : kinds->GetArray()) {
+      Reader kr(k, r.path("scaleKinds[" + std::to_string(i++) + "]"));
+      ScaleSpec spec;
+      std::string type = "int";
+      kr.string("group", spec.group);
+      kr.string("kind", spec.kind);
+      kr.string("path", spec.path);
+      kr.string("type", type);
+      kr.string("stoppedValue", spec.stopped_value);
+      kr.check_unknown();
+      if (spec.kind.empty() || spec.path.empty()) kr.fail("", "kind and path are required");
+      if (type == "int") spec.type = ScaleType::Int;
+      else if (type == "bool") spec.type = ScaleType::Bool;
+      else if (type == "string") spec.type = ScaleType::String;
+      else kr.fail("type", "must be int, bool or string");
+      if (spec.stopped_value.empty()) spec.stopped_value = spec.type == ScaleType::Bool ? "true" : "0";
+      s.custom_scale_kinds.push_back(std::move(spec));
+    }
+  }
+  long long n = s.concurrency;
+  r.integer("concurrency", n);
+  s.concurrency = static_cast<int>(n);
+
+  r.strings("workloads", o.subset.names);
+  r.string("workloadSelector", o.subset.label_selector);
+  r.boolean("force", o.force);
+  r.boolean("sourceUnavailable", o.source_unavailable);
+  n = o.wait_timeout.count();
+  r.integer("waitTimeoutSeconds", n);
+  o.wait_timeout = std::chrono::seconds(n);
+  n = o.gone_timeout.count();
+  r.integer("goneTimeoutSeconds", n);
+  o.gone_timeout = std::chrono::seconds(n);
+  r.boolean("rollbackOnFailure", o.rollback_on_failure);
+  r.boolean("migrateData", o.migrate_data);
+  r.boolean("reverseMigrateData", o.reverse_migrate_data);
+  r.boolean("reverseSync", o.reverse_sync);
+  std::string journal;
+  r.string("journalFile", journal);
+  if (!journal.empty()) o.journal_file = resolve(base_dir, journal);
+  r.check_unknown();
+  if (o.migrate_data || o.reverse_migrate_data) {
+    if (!o.data_hook) {
+      throw Error(Errc::invalid_argument, std::string(origin) +
+                                              ": migrateData needs a PVC data mover, and none is built in yet: "
+                                              "install a data hook (C++ MigrationOptions::data_hook)");
+    }
+  }
+}
+
+void apply_options_document(MigrationOptions& options, std::string_view document,
+                            std::string_view origin, const std::string& base_dir) {
+  Object doc = parse_yaml(document, origin);  // JSON is YAML too
+  apply_options_value(options, doc.json(), origin, base_dir);
+}
+
+DrPlan parse_plan(std::string_view yaml, std::string_view origin, const std::string& base_dir) {
+  Object doc = parse_yaml(yaml, origin);
+  Reader r(doc.json(), std::string(origin));
+  DrPlan plan;
+  std::string api_version, kind;
+  r.string("apiVersion", api_version);
+  r.string("kind", kind);
+  if (api_version != "drsync.io/v1" || kind != "DRPlan") {
+    r.fail("", "must be apiVersion: drsync.io/v1, kind: DRPlan");
+  }
+  if (const Value* meta = r.get("metadata")) {
+    Reader mr(*meta, r.path("metadata"));
+    mr.string("name", plan.name);
+    mr.check_unknown();
+  }
+  auto cluster = [&](const char* key, ClusterRef& out) {
+    const Value* v = r.get(key);
+    if (!v) r.fail(key, "is required");
+    Reader cr(*v, r.path(key));
+    cr.string("kubeconfig", out.kubeconfig);
+    cr.string("context", out.context);
+    cr.check_unknown();
+    out.kubeconfig = resolve(base_dir, out.kubeconfig);
+  };
+  cluster("source", plan.source);
+  cluster("destination", plan.destination);
+  MigrationOptions defaults;
+  if (const Value* d = r.get("defaults")) apply_options_value(defaults, *d, r.path("defaults"), base_dir);
+  const Value* pairs = r.get("namespaces");
+  if (!pairs || !pairs->IsArray() || pairs->Empty()) r.fail("namespaces", "must list at least one namespace pair");
+  int i = 0;
+  for (const auto& p : pairs->GetArray()) {
+    std::string where = r.path("namespaces[" + std::to_string(i++) + "]");
+    Reader pr(p, where);
+    PlanNamespace pn;
+    pr.string("source", pn.source);
+    pr.string("destination", pn.destination);
+    if (pn.source.empty()) pr.fail("source", "is required");
+    if (pn.destination.empty()) pn.destination = pn.source;
+    pn.options = defaults;
+    if (const Value* o = pr.get("options")) apply_options_value(pn.options, *o, where + ".options", base_dir);
+    pr.check_unknown();
+    plan.namespaces.push_back(std::move(pn));
+  }
+  r.check_unknown();
+  return plan;
+}
+
+DrPlan load_plan(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(Errc::invalid_argument, path + ": cannot read plan file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  return parse_plan(ss.str(), path, dir.empty() ? "." : dir);
+}
+
+}  // namespace drsync
