@@ -15,7 +15,8 @@ const std::vector<FlagSpec>& specs() {
       {"source-kubeconfig", K::Value, "FILE", "kubeconfig of the source cluster"},
       {"dest-kubeconfig", K::Value, "FILE", "kubeconfig of the destination cluster"},
       {"source-context", K::Value, "NAME", "context in the source kubeconfig (default: current)"},
-      {"dest-context", K::Value, "NAME", "context in the destination kubeconfig (default: current)"},
+      {"dest-context", K::Value, "NAME",
+       "context in the destination kubeconfig (default: current)"},
       {"source-namespace", K::Value, "NS", "namespace in the source cluster"},
       {"dest-namespace", K::Value, "NS", "namespace in the destination (default: the source's)"},
       {"mode", K::Value, "MODE", "Stage, Cutover or Failback"},
@@ -23,7 +24,8 @@ const std::vector<FlagSpec>& specs() {
       {"include-custom-resources", K::Bool, "", "also copy custom resources (default false)"},
       {"resource-types", K::Value, "LIST", "copy only these types (comma-separated)"},
       {"exclude-resource-types", K::Value, "LIST", "do not copy these types (comma-separated)"},
-      {"prune", K::Bool, "", "delete destination objects drsync copied that the source no longer has"},
+      {"prune", K::Bool, "",
+       "delete destination objects drsync copied that the source no longer has"},
       {"resource-modifiers", K::Value, "FILE", "Velero-format resource modifier rules"},
       {"image-map", K::Repeated, "OLD=NEW", "rewrite an image registry prefix (repeatable)"},
       {"storage-class-map", K::Repeated, "OLD=NEW", "rename a PVC storage class (repeatable)"},
@@ -31,15 +33,17 @@ const std::vector<FlagSpec>& specs() {
       {"selector", K::Value, "K=V", "act only on workloads with these labels"},
       {"wait-timeout", K::Value, "DURATION", "how long to wait for readiness (default 5m)"},
       {"source-unavailable", K::Bool, "", "Cutover: the source is down, do not touch it"},
-      {"rollback-on-failure", K::Bool, "", "Cutover: re-activate the source if the destination "
-                                           "does not become ready"},
+      {"rollback-on-failure", K::Bool, "",
+       "Cutover: re-activate the source if the destination "
+       "does not become ready"},
       {"force", K::Bool, "", "override fencing and pending-operation refusals"},
       {"dry-run", K::Bool, "", "show what would be done; write nothing"},
       {"report", K::Value, "FILE", "write the report to FILE (.json or .md)"},
       {"output", K::Value, "FORMAT", "text (default) or json on stdout"},
       {"log-level", K::Value, "LEVEL", "debug, info (default), warn or error"},
       {"migrate-pvc-data", K::Bool, "", "DR-Syncer: copy PVC data (not supported yet)"},
-      {"reverse-migrate-pvc-data", K::Bool, "", "DR-Syncer: copy PVC data back (not supported yet)"},
+      {"reverse-migrate-pvc-data", K::Bool, "",
+       "DR-Syncer: copy PVC data back (not supported yet)"},
       {"pv-migrate-flags", K::Value, "FLAGS", "DR-Syncer: pv-migrate flags (not supported yet)"},
       {"use-standby-pvcs", K::Bool, "", "DR-Syncer: standby PVCs (not supported yet)"},
       {"version", K::Bool, "", "print the version and exit"},
@@ -154,9 +158,12 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
   check_unsupported(f, o);
 
   std::string output = f.last("output", "text");
-  if (output == "text") o.output = OutputFormat::Text;
-  else if (output == "json") o.output = OutputFormat::Json;
-  else throw UsageError("invalid --output \"" + output + "\": must be text or json");
+  if (output == "text")
+    o.output = OutputFormat::Text;
+  else if (output == "json")
+    o.output = OutputFormat::Json;
+  else
+    throw UsageError("invalid --output \"" + output + "\": must be text or json");
   o.report_file = f.last("report");
   if (!o.report_file.empty()) {
     auto dot = o.report_file.rfind('.');

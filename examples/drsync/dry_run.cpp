@@ -17,7 +17,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using drsync::Mode;
 
-std::string secs(std::chrono::seconds s) { return std::to_string(s.count()) + " s"; }
+std::string secs(std::chrono::seconds s) {
+  return std::to_string(s.count()) + " s";
+}
 
 // Refusals the real run would hit (Migration::begin and stage()).
 std::string refusal(Mode mode, const drsync::MigrationStatus& st, const Target& t) {
@@ -88,8 +90,9 @@ void cutover_steps(RunContext& ctx, const Target& t, const drsync::MigrationStat
     return;
   }
   if (st.dest_role == "active") {
-    out.would.push_back("the destination is already active: Cutover would only complete or "
-                        "re-check it");
+    out.would.push_back(
+        "the destination is already active: Cutover would only complete or "
+        "re-check it");
   }
   if (!o.source_unavailable && st.source_reachable) {
     out.plan = plan_sync(ctx, t);
@@ -101,8 +104,9 @@ void cutover_steps(RunContext& ctx, const Target& t, const drsync::MigrationStat
     out.would.push_back("scale down the source:" + scale_list(source, true, {}));
     out.would.push_back("wait up to " + secs(o.gone_timeout) + " for the source's pods to go");
   } else {
-    out.would.push_back("the source is unavailable: it would NOT be synced, fenced or scaled "
-                        "down; the destination starts from the counts recorded at Stage");
+    out.would.push_back(
+        "the source is unavailable: it would NOT be synced, fenced or scaled "
+        "down; the destination starts from the counts recorded at Stage");
   }
   out.would.push_back("unfence the destination (mark it active)");
   out.would.push_back("scale up the destination:" + scale_list(dest, false, targets));
@@ -116,9 +120,9 @@ void failback_steps(RunContext& ctx, const Target& t, const drsync::MigrationSta
   const auto& o = t.options;
   if (!st.source_reachable) {
     out.result = Result::Failed;
-    out.error = "the source cluster " + ctx.clusters.source.server() +
-                " is unreachable: Failback would fail\n  next: " +
-                advice_for(drsync::Errc::unavailable);
+    out.error =
+        "the source cluster " + ctx.clusters.source.server() +
+        " is unreachable: Failback would fail\n  next: " + advice_for(drsync::Errc::unavailable);
     return;
   }
   if (st.dest_role != "active") {
@@ -139,7 +143,8 @@ void failback_steps(RunContext& ctx, const Target& t, const drsync::MigrationSta
   out.would.push_back("wait up to " + secs(o.gone_timeout) + " for the destination's pods to go");
   out.would.push_back("unfence the source (mark it active)");
   out.would.push_back("scale up the source:" + scale_list(source, false, targets));
-  out.would.push_back("wait up to " + secs(o.wait_timeout) + " for the source to be ready, then "
+  out.would.push_back("wait up to " + secs(o.wait_timeout) +
+                      " for the source to be ready, then "
                       "verify");
 }
 
@@ -163,8 +168,12 @@ Outcome dry_run_one(RunContext& ctx, Mode mode, const Target& t) {
           out.would.push_back("sync source -> destination (workloads stopped): " +
                               sync_summary(*out.plan));
           break;
-        case Mode::Cutover: cutover_steps(ctx, t, *out.status, out); break;
-        case Mode::Failback: failback_steps(ctx, t, *out.status, out); break;
+        case Mode::Cutover:
+          cutover_steps(ctx, t, *out.status, out);
+          break;
+        case Mode::Failback:
+          failback_steps(ctx, t, *out.status, out);
+          break;
       }
       if (out.plan && !out.plan->ok()) {
         out.result = Result::Failed;

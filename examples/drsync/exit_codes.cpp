@@ -1,5 +1,7 @@
 #include "exit_codes.hpp"
 
+#include <cstdlib>
+
 namespace drsync_cli {
 
 using drsync::Errc;
@@ -43,6 +45,26 @@ std::string advice_for(Errc code) {
     default:
       return "re-run the same mode once the cause is fixed: every step is idempotent";
   }
+}
+
+std::string advice_for_message(const std::string& message) {
+  auto at = message.find("(HTTP ");
+  int status = at == std::string::npos ? 0 : std::atoi(message.c_str() + at + 6);
+  switch (status) {
+    case 401:
+      return advice_for(Errc::unauthorized);
+    case 403:
+      return advice_for(Errc::forbidden);
+    case 404:
+      return advice_for(Errc::not_found);
+    case 400:
+    case 422:
+      return advice_for(Errc::invalid);
+    default:
+      break;
+  }
+  if (message.find("not ready") != std::string::npos) return advice_for(Errc::timeout);
+  return advice_for(Errc::internal);
 }
 
 std::string describe(const drsync::Error& e) {

@@ -20,6 +20,10 @@ int exit_code_for(drsync::Errc code) noexcept;
 // What to do next for an error of this kind ("" when the message already says it).
 std::string advice_for(drsync::Errc code);
 
+// Advice for an error known only by its message (a failed step recorded in a report): from the
+// "(HTTP 403 ...)" the library puts in messages of server errors, else the general advice.
+std::string advice_for_message(const std::string& message);
+
 // "message\n  next: advice" for an Error.
 std::string describe(const drsync::Error& e);
 

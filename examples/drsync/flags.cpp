@@ -6,8 +6,8 @@ namespace drsync_cli {
 namespace {
 
 const FlagSpec* find_spec(const std::vector<FlagSpec>& specs, const std::string& name) {
-  auto it = std::find_if(specs.begin(), specs.end(),
-                         [&](const FlagSpec& s) { return s.name == name; });
+  auto it =
+      std::find_if(specs.begin(), specs.end(), [&](const FlagSpec& s) { return s.name == name; });
   return it == specs.end() ? nullptr : &*it;
 }
 
@@ -43,8 +43,8 @@ bool parse_bool(const std::string& flag, const std::string& text) {
   for (const char* f : {"0", "f", "F", "FALSE", "false", "False"}) {
     if (text == f) return false;
   }
-  throw UsageError("invalid boolean value \"" + text + "\" for --" + flag +
-                   ": use --" + flag + " or --" + flag + "=true|false");
+  throw UsageError("invalid boolean value \"" + text + "\" for --" + flag + ": use --" + flag +
+                   " or --" + flag + "=true|false");
 }
 
 std::vector<std::string> split_list(const std::string& text, char sep) {

@@ -22,7 +22,7 @@ enum class FlagKind { Bool, Value, Repeated };
 struct FlagSpec {
   std::string name;  // without dashes
   FlagKind kind = FlagKind::Value;
-  std::string arg;   // placeholder in the help text ("FILE"), empty for booleans
+  std::string arg;  // placeholder in the help text ("FILE"), empty for booleans
   std::string help;
 };
 

@@ -5,8 +5,8 @@
 #include <csignal>
 #include <cstdio>
 
-#include <drsync/error.hpp>
 #include <fmt/format.h>
+#include <drsync/error.hpp>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
@@ -40,9 +40,12 @@ int run(const CliOptions& cli) {
 
   RunContext ctx{cli, targets, clusters, progress, cancel};
   std::vector<Outcome> outcomes;
-  if (cli.command == Command::Status) outcomes = run_status(ctx);
-  else if (cli.dry_run) outcomes = run_dry_run(ctx);
-  else outcomes = run_modes(ctx);
+  if (cli.command == Command::Status)
+    outcomes = run_status(ctx);
+  else if (cli.dry_run)
+    outcomes = run_dry_run(ctx);
+  else
+    outcomes = run_modes(ctx);
 
   if (cli.output == OutputFormat::Json) {
     std::fputs(to_json(cli, targets, outcomes).c_str(), stdout);
@@ -77,10 +80,17 @@ int main(int argc, char** argv) {
   try {
     CliOptions cli = parse_command_line(argc, argv);
     switch (cli.command) {
-      case Command::Help: std::fputs(usage_text().c_str(), stdout); return kExitOk;
-      case Command::Version: std::puts(version_text().c_str()); return kExitOk;
-      case Command::VersionJson: std::puts(version_json().c_str()); return kExitOk;
-      default: return run(cli);
+      case Command::Help:
+        std::fputs(usage_text().c_str(), stdout);
+        return kExitOk;
+      case Command::Version:
+        std::puts(version_text().c_str());
+        return kExitOk;
+      case Command::VersionJson:
+        std::puts(version_json().c_str());
+        return kExitOk;
+      default:
+        return run(cli);
     }
   } catch (const UsageError& e) {
     fmt::print(stderr, "drsync: error: {}\nRun `drsync --help` for the flags.\n", e.what());

@@ -6,9 +6,12 @@ namespace drsync_cli {
 
 const char* result_name(Result r) noexcept {
   switch (r) {
-    case Result::Succeeded: return "succeeded";
-    case Result::Failed: return "failed";
-    case Result::Refused: return "refused";
+    case Result::Succeeded:
+      return "succeeded";
+    case Result::Failed:
+      return "failed";
+    case Result::Refused:
+      return "refused";
   }
   return "?";
 }

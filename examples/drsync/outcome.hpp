@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <drsync/migration.hpp>
@@ -14,10 +15,13 @@ enum class Result { Succeeded, Failed, Refused };
 const char* result_name(Result r) noexcept;  // "succeeded", "failed", "refused"
 
 struct Outcome {
+  Outcome(std::string source_ns, std::string dest_ns, Result r = Result::Succeeded)
+      : source_namespace(std::move(source_ns)), dest_namespace(std::move(dest_ns)), result(r) {}
+
   std::string source_namespace;
   std::string dest_namespace;
   Result result = Result::Succeeded;
-  std::string error;                             // why it failed or was refused, with advice
+  std::string error;                              // why it failed or was refused, with advice
   std::optional<drsync::MigrationReport> report;  // a mode that ran (or was refused)
   std::optional<drsync::SyncResult> plan;         // --dry-run: the sync plan
   std::vector<std::string> would;                 // --dry-run: what the mode would do, in order

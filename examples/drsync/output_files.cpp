@@ -19,7 +19,9 @@ namespace {
 using rapidjson::Value;
 using Alloc = rapidjson::Document::AllocatorType;
 
-Value str(const std::string& s, Alloc& a) { return Value(s.c_str(), s.size(), a); }
+Value str(const std::string& s, Alloc& a) {
+  return Value(s.c_str(), s.size(), a);
+}
 
 // A library document (report, plan, status) embedded as a value.
 Value embed(const std::string& json, Alloc& a) {
@@ -132,7 +134,8 @@ void write_report(const std::string& path, const CliOptions& cli, const Targets&
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     f << text;
     f.close();
-    if (!f) throw std::runtime_error("cannot write the report " + tmp + ": " + std::strerror(errno));
+    if (!f)
+      throw std::runtime_error("cannot write the report " + tmp + ": " + std::strerror(errno));
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;

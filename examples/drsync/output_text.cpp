@@ -51,7 +51,8 @@ void print_report(std::FILE* out, std::FILE* err, const Outcome& o, LogLevel lev
   const auto& r = *o.report;
   if (r.sync) {
     const auto& s = *r.sync;
-    fmt::print(out, "  sync: {} created, {} updated, {} unchanged, {} pruned, {} skipped, {} errors\n",
+    fmt::print(out,
+               "  sync: {} created, {} updated, {} unchanged, {} pruned, {} skipped, {} errors\n",
                s.count(Action::Create), s.count(Action::Update), s.count(Action::Unchanged),
                s.count(Action::Prune), s.count(Action::Skip), s.errors.size());
     if (level == LogLevel::Debug) {
@@ -76,8 +77,8 @@ void print_report(std::FILE* out, std::FILE* err, const Outcome& o, LogLevel lev
   for (const auto& s : r.steps) {
     if (s.status == "failed") fmt::print(err, "  step {} failed\n", s.name);
   }
-  for (std::size_t i = o.error.empty() ? 0 : 1; i < r.errors.size(); ++i) {
-    fmt::print(err, "  error: {}\n", r.errors[i]);
+  for (const auto& e : r.errors) {
+    if (o.error.find(e) == std::string::npos) fmt::print(err, "  error: {}\n", e);
   }
   if (r.sync) print_failed_objects(err, *r.sync);
 }
@@ -95,7 +96,8 @@ void print_plan(std::FILE* out, const drsync::SyncResult& plan, LogLevel level) 
     if (!obj.diff.empty()) fmt::print(out, "{}", indent(obj.diff, "      "));
   }
   if (hidden > 0) {
-    fmt::print(out, "  ({} unchanged or skipped objects not listed; --log-level=debug lists them)\n",
+    fmt::print(out,
+               "  ({} unchanged or skipped objects not listed; --log-level=debug lists them)\n",
                hidden);
   }
   for (const auto& w : plan.warnings) fmt::print(out, "  warning: {}\n", w);
@@ -140,12 +142,19 @@ void print_text(std::FILE* out, std::FILE* err, const CliOptions& cli,
     std::string head = title(word, o);
     switch (o.result) {
       case Result::Succeeded:
-        if (cli.command == Command::Status) fmt::print(out, "{}\n", head);
-        else if (cli.dry_run) fmt::print(out, "{}: nothing written ({:.1f} s)\n", head, o.seconds);
-        else fmt::print(out, "{}: succeeded ({:.1f} s)\n", head, o.seconds);
+        if (cli.command == Command::Status)
+          fmt::print(out, "{}\n", head);
+        else if (cli.dry_run)
+          fmt::print(out, "{}: nothing written ({:.1f} s)\n", head, o.seconds);
+        else
+          fmt::print(out, "{}: succeeded ({:.1f} s)\n", head, o.seconds);
         break;
-      case Result::Failed: fmt::print(out, "{}: FAILED ({:.1f} s)\n", head, o.seconds); break;
-      case Result::Refused: fmt::print(out, "{}: REFUSED, nothing was changed\n", head); break;
+      case Result::Failed:
+        fmt::print(out, "{}: FAILED ({:.1f} s)\n", head, o.seconds);
+        break;
+      case Result::Refused:
+        fmt::print(out, "{}: REFUSED, nothing was changed\n", head);
+        break;
     }
     if (o.plan && (cli.mode == drsync::Mode::Stage || cli.log_level == LogLevel::Debug)) {
       print_plan(out, *o.plan, cli.log_level);
@@ -159,8 +168,10 @@ void print_text(std::FILE* out, std::FILE* err, const CliOptions& cli,
       fmt::print(err, "{}", indent("error: " + o.error, "  "));
       if (o.result == Result::Failed && o.report && !cli.dry_run &&
           cli.mode != drsync::Mode::Stage && !o.report->rolled_back && !o.report->steps.empty()) {
-        fmt::print(err, "  the {} is not finished: fix the cause and re-run the same command to "
-                   "complete it (drsync status shows the steps done)\n", word);
+        fmt::print(err,
+                   "  the {} is not finished: fix the cause and re-run the same command to "
+                   "complete it (drsync status shows the steps done)\n",
+                   word);
       }
     }
   }

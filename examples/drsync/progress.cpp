@@ -17,12 +17,14 @@ int terminal_width(std::FILE* out) {
 }
 
 bool waiting_step(const std::string& step) {
-  return step.find("wait_gone") != std::string::npos || step.find("wait_ready") != std::string::npos;
+  return step.find("wait_gone") != std::string::npos ||
+         step.find("wait_ready") != std::string::npos;
 }
 
 }  // namespace
 
-Progress::Progress(std::FILE* out, bool tty, LogLevel level) : out_(out), tty_(tty), level_(level) {}
+Progress::Progress(std::FILE* out, bool tty, LogLevel level)
+    : out_(out), tty_(tty), level_(level) {}
 
 void Progress::attach(drsync::MigrationOptions& options) {
   if (level_ == LogLevel::Warn || level_ == LogLevel::Error) return;
@@ -61,7 +63,8 @@ std::string Progress::counts() const {
   if (step_.find("wait_gone") != std::string::npos) {
     return fmt::format("{} pod{} left", total_, total_ == 1 ? "" : "s");
   }
-  if (step_.find("wait_ready") != std::string::npos) return fmt::format("{}/{} ready", done_, total_);
+  if (step_.find("wait_ready") != std::string::npos)
+    return fmt::format("{}/{} ready", done_, total_);
   if (total_ == 0) return "";
   return fmt::format("{}/{}", done_, total_);
 }
@@ -86,13 +89,13 @@ void Progress::draw(bool force) {
     std::fflush(out_);
     return;
   }
-  // Plain lines: every change at debug; otherwise each change of a wait step's counts, a step
-  // completing its objects, and at most one line per 2 s in between.
+  // Plain lines: every change at debug; otherwise each change of a wait step's counts and at most
+  // one line per 2 s for the others. The final counts are on the step's "ok" line.
   bool changed = done_ != last_done_ || total_ != last_total_;
-  if (!changed) return;
-  bool complete = total_ > 0 && done_ == total_;
-  if (!force && level_ != LogLevel::Debug && !waiting_step(step_) && !complete &&
-      now - last_draw_ < std::chrono::seconds(2)) {
+  if (!changed || total_ == 0) return;
+  bool complete = done_ == total_;
+  if (!force && level_ != LogLevel::Debug &&
+      (complete || (!waiting_step(step_) && now - last_draw_ < std::chrono::seconds(2)))) {
     return;
   }
   last_draw_ = now;
@@ -109,7 +112,7 @@ void Progress::on_progress(const drsync::MigrationProgress& p) {
   std::lock_guard lock(mutex_);
   if (p.step != step_) {
     step_ = p.step;
-    step_started_ = Clock::now();
+    step_started_ = last_draw_ = Clock::now();
     last_done_ = static_cast<std::size_t>(-1);
   }
   object_ = p.object;
@@ -125,14 +128,17 @@ void Progress::on_step(const drsync::StepEvent& e) {
     object_.clear();
     done_ = total_ = 0;
     last_done_ = static_cast<std::size_t>(-1);
-    step_started_ = Clock::now();
-    if (tty_) draw(true);
-    else if (level_ == LogLevel::Debug) line("  " + e.step + ": started");
+    step_started_ = last_draw_ = Clock::now();
+    if (tty_)
+      draw(true);
+    else if (level_ == LogLevel::Debug)
+      line("  " + e.step + ": started");
     return;
   }
   double secs = std::chrono::duration<double>(Clock::now() - step_started_).count();
   std::string c = counts();
-  std::string text = fmt::format("  {:<20} ok ({:.1f} s){}", e.step, secs, c.empty() ? "" : ", " + c);
+  std::string text =
+      fmt::format("  {:<20} ok ({:.1f} s){}", e.step, secs, c.empty() ? "" : ", " + c);
   if (!tty_) text = fmt::format("  {}: ok ({:.1f} s){}", e.step, secs, c.empty() ? "" : ", " + c);
   line(text);
   step_.clear();

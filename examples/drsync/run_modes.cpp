@@ -1,5 +1,6 @@
 // Stage / Cutover / Failback through drsync::Migration, for every namespace pair.
 #include <chrono>
+#include <optional>
 
 #include <drsync/error.hpp>
 
@@ -28,21 +29,42 @@ Outcome run_one(RunContext& ctx, drsync::Mode mode, Target& t) {
   options.cancel = ctx.cancel;
   ctx.progress.attach(options);
   ctx.progress.begin(pair_title(drsync::mode_name(mode), t));
+  std::optional<drsync::Migration> m;
   try {
-    drsync::Migration m(ctx.clusters.source, t.source_namespace, ctx.clusters.dest,
-                        t.dest_namespace, std::move(options));
+    m.emplace(ctx.clusters.source, t.source_namespace, ctx.clusters.dest, t.dest_namespace,
+              std::move(options));
     switch (mode) {
-      case drsync::Mode::Stage: out.report = m.stage(); break;
-      case drsync::Mode::Cutover: out.report = m.cutover(); break;
-      case drsync::Mode::Failback: out.report = m.failback(); break;
+      case drsync::Mode::Stage:
+        out.report = m->stage();
+        break;
+      case drsync::Mode::Cutover:
+        out.report = m->cutover();
+        break;
+      case drsync::Mode::Failback:
+        out.report = m->failback();
+        break;
     }
     out.result = out.report->ok ? Result::Succeeded : Result::Failed;
-    if (!out.report->ok && !out.report->errors.empty()) out.error = out.report->errors.front();
+    if (!out.report->ok && !out.report->errors.empty()) {
+      out.error = out.report->errors.front() +
+                  "\n  next: " + advice_for_message(out.report->errors.front());
+    }
   } catch (const drsync::Error& e) {
     bool refused = exit_code_for(e.code()) == kExitRefused;
     out.result = refused ? Result::Refused : Result::Failed;
-    out.error = describe(e);
-    out.report = failed_report(mode, e.what());
+    // A step may have failed first, and a later write (the journal) with it: the report keeps
+    // the first failure, which is the one to act on.
+    drsync::MigrationReport partial = m ? m->report() : drsync::MigrationReport{};
+    if (refused || partial.errors.empty()) {
+      out.error = describe(e);
+      out.report = failed_report(mode, e.what());
+    } else {
+      out.error = partial.errors.front() + "\n  then: " + e.what() +
+                  "\n  next: " + advice_for_message(partial.errors.front());
+      partial.errors.push_back(e.what());
+      partial.ok = false;
+      out.report = std::move(partial);
+    }
   }
   ctx.progress.end();
   out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -78,7 +100,8 @@ std::vector<Outcome> run_modes(RunContext& ctx) {
   // A Cutover without the source is a disaster procedure: never slide into it because of a typo
   // in a server address or an expired CA. It takes --source-unavailable.
   bool needs_source = false;
-  for (const auto& t : ctx.targets.pairs) needs_source = needs_source || !t.options.source_unavailable;
+  for (const auto& t : ctx.targets.pairs)
+    needs_source = needs_source || !t.options.source_unavailable;
   std::string why;
   if (mode == drsync::Mode::Cutover && needs_source && !reachable(ctx.clusters.source, why)) {
     for (const auto& t : ctx.targets.pairs) {

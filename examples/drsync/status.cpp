@@ -23,8 +23,7 @@ std::vector<Outcome> run_status(RunContext& ctx) {
       out.result = Result::Failed;
       out.error = describe(e);
     }
-    out.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     outcomes.push_back(std::move(out));
   }
   return outcomes;

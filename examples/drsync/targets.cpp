@@ -28,8 +28,9 @@ void check_flags(const CliOptions& cli) {
   bool cutover = cli.mode == drsync::Mode::Cutover;
   if (cli.command == Command::Run && !cutover) {
     if (cli.source_unavailable.value_or(false)) {
-      throw UsageError("--source-unavailable only applies to --mode=Cutover (Stage and Failback "
-                       "need the source)");
+      throw UsageError(
+          "--source-unavailable only applies to --mode=Cutover (Stage and Failback "
+          "need the source)");
     }
     if (cli.rollback_on_failure.value_or(false)) {
       throw UsageError("--rollback-on-failure only applies to --mode=Cutover");
@@ -38,12 +39,14 @@ void check_flags(const CliOptions& cli) {
   if (cli.plan_file.empty()) {
     if (cli.source_namespace.empty()) throw UsageError("--source-namespace is required");
     if (cli.source_kubeconfig.empty() && cli.source_context.empty()) {
-      throw UsageError("--source-kubeconfig is required (or --source-context, to use a context "
-                       "of $KUBECONFIG or ~/.kube/config)");
+      throw UsageError(
+          "--source-kubeconfig is required (or --source-context, to use a context "
+          "of $KUBECONFIG or ~/.kube/config)");
     }
     if (cli.dest_kubeconfig.empty() && cli.dest_context.empty()) {
-      throw UsageError("--dest-kubeconfig is required (or --dest-context, to use a context of "
-                       "$KUBECONFIG or ~/.kube/config)");
+      throw UsageError(
+          "--dest-kubeconfig is required (or --dest-context, to use a context of "
+          "$KUBECONFIG or ~/.kube/config)");
     }
   }
 }
@@ -51,9 +54,12 @@ void check_flags(const CliOptions& cli) {
 void merge_pairs(std::vector<std::pair<std::string, std::string>>& into,
                  const std::vector<std::pair<std::string, std::string>>& flags) {
   for (const auto& [from, to] : flags) {
-    auto it = std::find_if(into.begin(), into.end(), [&](const auto& p) { return p.first == from; });
-    if (it != into.end()) it->second = to;
-    else into.emplace_back(from, to);
+    auto it =
+        std::find_if(into.begin(), into.end(), [&](const auto& p) { return p.first == from; });
+    if (it != into.end())
+      it->second = to;
+    else
+      into.emplace_back(from, to);
   }
 }
 
@@ -102,9 +108,10 @@ Targets resolve_targets(const CliOptions& cli) {
       t.pairs.push_back(Target{p.source, p.destination, std::move(p.options)});
     }
     if (t.pairs.empty()) {
-      throw UsageError("--plan " + cli.plan_file + ": no namespace pair matches --source-namespace " +
-                       cli.source_namespace +
-                       (cli.dest_namespace.empty() ? "" : " --dest-namespace " + cli.dest_namespace));
+      throw UsageError(
+          "--plan " + cli.plan_file + ": no namespace pair matches --source-namespace " +
+          cli.source_namespace +
+          (cli.dest_namespace.empty() ? "" : " --dest-namespace " + cli.dest_namespace));
     }
   } else {
     drsync::MigrationOptions o;
@@ -122,6 +129,12 @@ Targets resolve_targets(const CliOptions& cli) {
   for (auto& pair : t.pairs) {
     apply_flags(cli, pair.options);
     if (modifiers) pair.options.sync.modifiers = modifiers;
+    if (pair.options.sync.dry_run) {
+      // A mode whose sync only validates but whose scaling is real would be a half dry run.
+      throw UsageError("--plan " + cli.plan_file + ": dryRun is set for namespace " +
+                       pair.source_namespace +
+                       ": remove it from the plan and use --dry-run, which writes nothing at all");
+    }
   }
   return t;
 }

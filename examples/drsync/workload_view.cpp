@@ -63,9 +63,8 @@ std::vector<WorkloadView> view_workloads(const drsync::Cluster& cluster, const s
       const rapidjson::Value* owners = obj.find("/metadata/ownerReferences");
       if (owners && owners->IsArray() && !owners->Empty()) continue;  // its owner scales it
       if (!subset.empty()) {
-        bool named = std::any_of(subset.names.begin(), subset.names.end(), [&](const auto& n) {
-          return name_matches(n, *type, obj.name());
-        });
+        bool named = std::any_of(subset.names.begin(), subset.names.end(),
+                                 [&](const auto& n) { return name_matches(n, *type, obj.name()); });
         bool labelled =
             !subset.label_selector.empty() && selector_matches(subset.label_selector, obj);
         if (!named && !labelled) continue;

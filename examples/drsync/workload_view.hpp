@@ -12,9 +12,9 @@
 namespace drsync_cli {
 
 struct WorkloadView {
-  std::string key;          // "deployments.apps/web"
-  std::string live;         // live scale ("3", "true" for a suspended CronJob)
-  std::string original;     // what it runs at when active (recorded original or live)
+  std::string key;                      // "deployments.apps/web"
+  std::string live;                     // live scale ("3", "true" for a suspended CronJob)
+  std::string original;                 // what it runs at when active (recorded original or live)
   std::optional<std::string> recorded;  // the ledger annotation, if any
   std::string stopped_value;            // "0", "true"
   bool stopped = false;

@@ -56,8 +56,8 @@ struct Migration::Impl {
   const std::string& ns(Side s) const { return s == Side::Source ? source_ns : dest_ns; }
   const detail::StateStore& state(Side s) const { return s == Side::Source ? source_state : dest_state; }
 
-  std::vector<Workload> workloads(Side s) const {
-    auto list = detail::list_workloads(cluster(s), ns(s), ledger, options.subset);
+  std::vector<Workload> workloads(Side s, const std::set<std::string>* only_kinds = nullptr) const {
+    auto list = detail::list_workloads(cluster(s), ns(s), ledger, options.subset, only_kinds);
     if (!options.sync.include_jobs) {
       // Jobs are not copied unless asked, so they are not moved either.
       std::erase_if(list, [](const Workload& w) { return w.obj.kind() == "Job"; });
@@ -340,8 +340,15 @@ void Migration::wait_gone(Side side) {
   auto deadline = Clock::now() + m.options.gone_timeout;
   auto list = m.workloads(side);
   auto pods = m.cluster(side).resolve("pods");
+  auto interval = m.options.poll_interval;
+  bool first = true;
   while (true) {
     m.check_cancel();
+    if (!first) {
+      std::this_thread::sleep_for(interval);
+      interval = std::min<std::chrono::milliseconds>(interval * 2, std::chrono::milliseconds(1000));
+    }
+    first = false;
     std::vector<std::string> remaining;
     for (const auto& pod : m.cluster(side).list(pods, m.ns(side)).items) {
       if (detail::pod_belongs_to(pod, list)) remaining.emplace_back(pod.name());
@@ -354,18 +361,30 @@ void Migration::wait_gone(Side side) {
       throw Error(Errc::timeout, std::string("pods still running on the ") + side_name(side) + " after " +
                                      std::to_string(m.options.gone_timeout.count()) + " s: " + names);
     }
-    std::this_thread::sleep_for(m.options.poll_interval);
   }
 }
 
 void Migration::wait_ready(Side side) {
   auto& m = *impl_;
   auto deadline = Clock::now() + m.options.wait_timeout;
+  // Poll only the kinds that report readiness and are present, backing off to 1 s: a LIST per
+  // kind per poll, never a GET per workload.
+  std::set<std::string> kinds;
+  for (const auto& w : m.workloads(side)) {
+    if (!detail::ready_text(w.obj).empty()) kinds.insert(std::string(w.obj.kind()));
+  }
+  auto interval = m.options.poll_interval;
+  bool first = true;
   while (true) {
     m.check_cancel();
+    if (!first) {
+      std::this_thread::sleep_for(interval);
+      interval = std::min<std::chrono::milliseconds>(interval * 2, std::chrono::milliseconds(1000));
+    }
+    first = false;
     std::vector<std::string> not_ready;
     std::vector<std::string> lines;
-    auto list = m.workloads(side);
+    auto list = kinds.empty() ? std::vector<Workload>{} : m.workloads(side, &kinds);
     for (const auto& w : list) {
       std::string label = w.type.group_resource() + "/" + std::string(w.obj.name());
       std::string ready = detail::ready_text(w.obj);
@@ -385,7 +404,6 @@ void Migration::wait_ready(Side side) {
       throw Error(Errc::timeout, std::string("not ready on the ") + side_name(side) + " after " +
                                      std::to_string(m.options.wait_timeout.count()) + " s: " + names);
     }
-    std::this_thread::sleep_for(m.options.poll_interval);
   }
 }
 

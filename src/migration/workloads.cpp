@@ -49,10 +49,12 @@ bool selector_matches(const std::string& selector, const Object& obj) {
 }
 
 std::vector<Workload> list_workloads(const Cluster& c, const std::string& ns,
-                                     const ReplicaLedger& ledger, const WorkloadSelector& subset) {
+                                     const ReplicaLedger& ledger, const WorkloadSelector& subset,
+                                     const std::set<std::string>* only_kinds) {
   std::vector<Workload> out;
   auto types = c.resources();
   for (const auto& spec : ledger.specs()) {
+    if (only_kinds && !only_kinds->count(spec.kind)) continue;
     auto type = std::find_if(types.begin(), types.end(), [&](const ResourceInfo& r) {
       return r.group == spec.group && r.kind == spec.kind && r.namespaced;
     });

@@ -1,6 +1,7 @@
 // Internal: the workloads a Migration acts on, and their readiness.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,10 @@ struct Workload {
 
 // Unowned workloads of every kind the ledger knows that `c` serves, filtered by `subset`
 // (one LIST per kind).
+// `only_kinds`, when given, limits the LISTs to those kinds (pollers list only what they wait on).
 std::vector<Workload> list_workloads(const Cluster& c, const std::string& ns,
-                                     const ReplicaLedger& ledger, const WorkloadSelector& subset);
+                                     const ReplicaLedger& ledger, const WorkloadSelector& subset,
+                                     const std::set<std::string>* only_kinds = nullptr);
 bool selector_matches(const std::string& selector, const Object& obj);
 // "2/3" for replica workloads (ready or available / desired), "" for the others.
 std::string ready_text(const Object& obj);

@@ -58,6 +58,9 @@ struct Transport::Call {
   std::string url;
   int attempt = 0;
   bool auth_refreshed = false;
+  // Fetched on the submitting thread, so a slow exec plugin never stalls the event loop; reset
+  // after a 401 so the retry fetches fresh ones.
+  std::optional<Credentials> creds;
   Clock::time_point not_before{};
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
@@ -250,6 +253,12 @@ std::future<Response> Transport::submit(Request request) {
   call->url = url_for(request);
   call->request = std::move(request);
   auto future = call->promise.get_future();
+  try {
+    call->creds = credentials_->current();
+  } catch (...) {
+    call->promise.set_exception(std::current_exception());
+    return future;
+  }
   if (stopping_) {
     call->promise.set_exception(std::make_exception_ptr(Error(Errc::cancelled, "cluster client closed")));
     return future;
@@ -271,14 +280,16 @@ std::chrono::milliseconds Transport::backoff(int attempt) const {
 }
 
 void Transport::start(Call& call) {
-  Credentials creds;
-  try {
-    creds = credentials_->current();
-  } catch (...) {
-    call.promise.set_exception(std::current_exception());
-    call.easy = nullptr;
-    return;
+  if (!call.creds) {
+    try {
+      call.creds = credentials_->current();
+    } catch (...) {
+      call.promise.set_exception(std::current_exception());
+      call.easy = nullptr;
+      return;
+    }
   }
+  const Credentials& creds = *call.creds;
   CURL* easy;
   if (!idle_handles_.empty()) {
     easy = idle_handles_.back();
@@ -376,10 +387,17 @@ void Transport::finish(Call* raw, CURLcode code) {
     // Credentials may have expired (exec plugin, rotated token file): refresh once.
     call->auth_refreshed = true;
     bool refreshed = false;
-    try {
-      refreshed = credentials_->invalidate();
-    } catch (...) {
+    const std::string used = call->creds ? call->creds->bearer_token + call->creds->client_cert_pem : "";
+    if (!used.empty() && used == invalidated_) {
+      refreshed = true;  // another request already dropped these credentials: just re-fetch
+    } else {
+      try {
+        refreshed = credentials_->invalidate();
+        invalidated_ = used;
+      } catch (...) {
+      }
     }
+    call->creds.reset();
     if (refreshed) {
       call->not_before = Clock::now();
       waiting_.push_back(std::move(call));
@@ -429,7 +447,7 @@ void Transport::loop() {
         next_wake = std::min(next_wake, call->not_before);
         break;
       }
-      if (static_cast<int>(active_.size()) >= config_.max_concurrent_requests) break;
+      if (static_cast<int>(active_.size()) >= std::max(1, config_.max_concurrent_requests)) break;
       if (!limiter_.try_take(now)) {
         next_wake = std::min(next_wake, now + limiter_.wait_time(now));
         break;
@@ -444,16 +462,20 @@ void Transport::loop() {
     int running = 0;
     curl_multi_perform(multi_, &running);
     int queued = 0;
-    const size_t already_waiting = waiting_.size();
     while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
       if (msg->msg != CURLMSG_DONE) continue;
       Call* raw = nullptr;
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&raw));
       finish(raw, msg->data.result);
     }
-    // Retries finish() just scheduled are due at their backoff, not at the next 1 s tick.
-    for (size_t i = already_waiting; i < waiting_.size(); ++i) {
-      next_wake = std::min(next_wake, waiting_[i]->not_before);
+    // What is waiting can start as soon as it is due (a retry's backoff), the rate limit allows
+    // and a slot is free, which finish() may just have made; not at the next 1 s tick.
+    if (!waiting_.empty() &&
+        static_cast<int>(active_.size()) < std::max(1, config_.max_concurrent_requests)) {
+      auto due = waiting_.front()->not_before;
+      for (const auto& call : waiting_) due = std::min(due, call->not_before);
+      const auto after_wait = Clock::now();
+      next_wake = std::min(next_wake, std::max(due, after_wait + limiter_.wait_time(after_wait)));
     }
     // Sleep until socket activity, a wake-up (new request, shutdown) or the next due time
     // (rounded up: waking early for a sub-millisecond rest would spin).

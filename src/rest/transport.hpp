@@ -12,6 +12,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -75,6 +76,7 @@ class Transport {
   std::thread thread_;
   std::string connect_to_;  // tls-server-name: "name:port:host:port"
   std::string url_base_;
+  std::string invalidated_;  // loop thread: the credentials last dropped after a 401
   std::mutex observer_mutex_;
   std::shared_ptr<const RequestObserver> observer_;
 };

@@ -171,7 +171,43 @@ struct NamespaceSync::Impl {
   std::future<Response> start_write(const Planned& p) const;
   void finish_write(Planned& p, Response response, SyncResult& result) const;
   void ensure_namespace(SyncResult& result) const;
+  void copy_crds(const std::vector<std::string>& group_resources, SyncResult& result) const;
 };
+
+// Copies the CustomResourceDefinitions of `group_resources` ("shirts.stable.example.com") from
+// the source cluster and waits until the destination serves them.
+void NamespaceSync::Impl::copy_crds(const std::vector<std::string>& group_resources,
+                                    SyncResult& result) const {
+  ResourceInfo crds{"apiextensions.k8s.io", "v1", "customresourcedefinitions",
+                    "CustomResourceDefinition", false, {}, {}, {}, {}};
+  for (const auto& name : group_resources) {
+    Object crd = source.get(crds, "", name);
+    strip_server_fields()->apply(crd, TransformContext{});
+    crd.set_label(kManagedByLabel, kManagedByValue);
+    WriteOptions wo;
+    wo.dry_run = options.dry_run;
+    try {
+      dest.create(crds, "", crd, wo);
+      result.warnings.push_back("copied CustomResourceDefinition " + name + " to the destination");
+    } catch (const Error& e) {
+      if (e.code() != Errc::already_exists) throw;
+    }
+  }
+  if (options.dry_run) return;
+  auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (true) {
+    auto served = dest.resources(true);
+    bool all = std::all_of(group_resources.begin(), group_resources.end(), [&](const std::string& gr) {
+      return std::any_of(served.begin(), served.end(),
+                         [&](const ResourceInfo& r) { return r.group_resource() == gr; });
+    });
+    if (all) return;
+    if (Clock::now() > deadline) {
+      throw Error(Errc::timeout, "copied CustomResourceDefinitions are not served by the destination after 60 s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
 
 Object NamespaceSync::Impl::desired_for(const Object& source_obj, const SelectedType& type) const {
   Object desired = source_obj.clone();
@@ -379,6 +415,17 @@ SyncResult NamespaceSync::Impl::execute(bool apply) {
     }
     if (listings[i].dest_served) dest_lists[i] = listings[i].dest_items.get();
     else if (!source_lists[i].items.empty()) missing_crds.push_back(types[i].info.group_resource());
+  }
+  if (!missing_crds.empty() && options.copy_crds && apply) {
+    copy_crds(missing_crds, result);
+    missing_crds.clear();
+    dest_types = dest.resources(true);
+    for (size_t i = 0; i < types.size(); ++i) {
+      if (!listings[i].dest_served && dest_serves(types[i].info)) {
+        listings[i].dest_served = true;
+        dest_lists[i] = dest.list(types[i].info, dest_ns);
+      }
+    }
   }
   if (!missing_crds.empty()) {
     std::string list;

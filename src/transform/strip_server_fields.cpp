@@ -19,7 +19,11 @@ constexpr std::array<std::string_view, 9> kServerMetadata = {"uid",
                                                              "selfLink",
                                                              "ownerReferences"};
 
-constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+// Annotations written by a tool or controller of the source cluster, not by the user: copying them
+// would make every controller update look like a change of the object.
+constexpr std::array<std::string_view, 4> kServerAnnotations = {
+    "kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/revision",
+    "deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas"};
 
 bool is_server_field(std::string_view name) {
   return std::find(kServerMetadata.begin(), kServerMetadata.end(), name) != kServerMetadata.end();
@@ -44,7 +48,7 @@ class StripServerFields final : public Transform {
       }
     }
     if (rapidjson::Value* ann = detail::object_member(*meta, "annotations")) {
-      detail::erase_member(*ann, kLastApplied);
+      for (std::string_view key : kServerAnnotations) detail::erase_member(*ann, key);
     }
     detail::erase_if_empty_object(*meta, "annotations");
     detail::erase_if_empty_object(*meta, "labels");

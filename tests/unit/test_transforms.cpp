@@ -393,3 +393,12 @@ TEST_CASE("the default pipeline is idempotent on every fixture", "[transform]") 
     }
   }
 }
+
+TEST_CASE("strip-server-fields drops controller-written Deployment annotations", "[transform]") {
+  drsync::Object d = drsync::Object::parse(
+      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","annotations":{
+      "deployment.kubernetes.io/revision":"3","team":"shop"}},"spec":{"replicas":2}})");
+  drsync::strip_server_fields()->apply(d, drsync::TransformContext{});
+  CHECK_FALSE(d.has_annotation("deployment.kubernetes.io/revision"));
+  CHECK(d.annotation("team") == "shop");
+}

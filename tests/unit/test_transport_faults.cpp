@@ -3,10 +3,15 @@
 // timeouts, concurrency, client-side rate limiting and the typed errors parsed from Status bodies.
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
 #include <future>
 #include <string>
 #include <vector>
@@ -52,6 +57,12 @@ Object configmap(const std::string& name) {
 
 long ms_since(Clock::time_point t0) {
   return static_cast<long>(std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count());
+}
+
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
 Request get_request(const std::string& path = "/api/v1/namespaces/ns/configmaps/a") {
@@ -309,6 +320,31 @@ TEST_CASE("concurrent requests are in flight at once", "[faults]") {
   CHECK(stub.max_in_flight() >= 25);
 }
 
+TEST_CASE("the concurrency cap holds requests back but never blocks them", "[faults]") {
+  StubServer stub;
+  stub.set_fallback(StubReply::json(200, configmap_json("a")).after(milliseconds(50)));
+  RestConfig cfg = stub_config(stub);
+  SECTION("one at a time") {
+    cfg.max_concurrent_requests = 1;
+  }
+  SECTION("a cap of 0 is treated as 1") {
+    cfg.max_concurrent_requests = 0;
+  }
+  Cluster c(cfg);
+  auto t0 = Clock::now();
+  std::vector<std::future<Response>> futures;
+  for (int i = 0; i < 6; ++i) futures.push_back(c.send_async(get_request()));
+  for (auto& f : futures) {
+    REQUIRE(f.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+    CHECK(f.get().status == 200);
+  }
+  long took = ms_since(t0);
+  CHECK(stub.max_in_flight() == 1);
+  CHECK(took >= 290);  // 6 x 50 ms, one after the other
+  // Each request starts as soon as the previous one frees the slot, not at a poll tick.
+  CHECK(took < 900);
+}
+
 TEST_CASE("client-side rate limiting spaces requests out", "[faults]") {
   StubServer stub;
   stub.set_fallback(StubReply::json(200, configmap_json("a")));
@@ -319,12 +355,14 @@ TEST_CASE("client-side rate limiting spaces requests out", "[faults]") {
     cfg.burst = 1;
     Cluster c(cfg);
     auto t0 = Clock::now();
+    double cpu0 = process_cpu_ms();
     std::vector<std::future<Response>> futures;
     for (int i = 0; i < 10; ++i) futures.push_back(c.send_async(get_request()));
     for (auto& f : futures) CHECK(f.get().status == 200);
     long took = ms_since(t0);
     CHECK(took >= 400);
     CHECK(took < 2000);
+    CHECK(process_cpu_ms() - cpu0 < 200);  // the event loop sleeps while it waits, no spinning
   }
   SECTION("without a limit the same requests are quick") {
     cfg.qps = 0;
@@ -460,4 +498,32 @@ TEST_CASE("no bearer token appears in any error message", "[faults]") {
   auto log = stub.requests();
   REQUIRE_FALSE(log.empty());
   for (const auto& r : log) CHECK(r.header("authorization") == "Bearer " + token);
+}
+
+TEST_CASE("a 401 re-reads a rotated token file once and retries with the new token", "[faults]") {
+  StubServer stub;
+  stub.script({StubReply::k8s_status(401, "Unauthorized", "Unauthorized")
+                   .after(std::chrono::milliseconds(400)),
+               StubReply::json(200, configmap_json("a"))});
+  char dir_template[] = "/tmp/drsync-token-XXXXXX";
+  std::string dir = mkdtemp(dir_template);
+  std::string token_file = dir + "/token";
+  {
+    std::ofstream(token_file) << "old-token";
+  }
+  RestConfig config = stub_config(stub);
+  config.bearer_token_file = token_file;
+  Cluster c(config);
+  auto pending = c.send_async(get_request());
+  // Rotate the token the way kubelet does (write + rename) while the old one is in use.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::ofstream(token_file + ".new") << "new-token-rotated";
+  std::rename((token_file + ".new").c_str(), token_file.c_str());
+  Response r = pending.get();
+  CHECK(r.status == 200);
+  auto requests = stub.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].header("authorization") == "Bearer old-token");
+  CHECK(requests[1].header("authorization") == "Bearer new-token-rotated");
+  std::filesystem::remove_all(dir);
 }

@@ -1,0 +1,184 @@
+"""Results of drsync operations as dataclasses, parsed from the JSON the C ABI returns.
+
+Every dataclass keeps the whole document in ``raw``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+__all__ = ["Side", "Progress", "SyncResult", "Step", "Change", "WorkloadState",
+           "MigrationReport", "MigrationStatus"]
+
+
+class Side(enum.IntEnum):
+    """One side of a migration (enum drsync_side)."""
+
+    SOURCE = 0
+    DESTINATION = 1
+
+    @classmethod
+    def of(cls, value: "Side | str | int") -> "Side":
+        """Side.SOURCE from Side.SOURCE, 0, "source"; Side.DESTINATION from 1, "destination",
+        "dest"."""
+        if isinstance(value, str):
+            v = value.lower()
+            if v == "source":
+                return cls.SOURCE
+            if v in ("destination", "dest"):
+                return cls.DESTINATION
+            raise ValueError(f"unknown side {value!r} (source or destination)")
+        return cls(value)
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress event: a migration step ("sync", "scale_down", "wait_ready", ...) or a sync
+    phase ("discover", "list", "apply"), the object concerned ("deployments.apps/web" or "")
+    and done/total counts."""
+
+    step: str
+    object: str
+    done: int
+    total: int
+
+
+@dataclass
+class SyncResult:
+    """What drsync_sync_plan / drsync_sync_run reported (SyncResult::to_json)."""
+
+    ok: bool
+    dry_run: bool
+    duration_ms: int
+    counts: Dict[str, int]
+    objects: List[Dict[str, Any]]
+    errors: List[str]
+    warnings: List[str]
+    requests: Dict[str, Any]
+    raw: Dict[str, Any] = field(repr=False)
+
+    def count(self, action: str) -> int:
+        """Objects with this action: create, update, unchanged, skip, prune, conflict, error."""
+        return int(self.counts.get(action, 0))
+
+    @classmethod
+    def from_json(cls, doc: Dict[str, Any]) -> "SyncResult":
+        return cls(ok=bool(doc.get("ok")), dry_run=bool(doc.get("dryRun")),
+                   duration_ms=int(doc.get("durationMs", 0)), counts=dict(doc.get("counts", {})),
+                   objects=list(doc.get("objects", [])), errors=list(doc.get("errors", [])),
+                   warnings=list(doc.get("warnings", [])),
+                   requests=dict(doc.get("requests", {})), raw=doc)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a mode as the report records it."""
+
+    name: str
+    status: str  # ok, skipped, failed
+    started: str
+    finished: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One scale change a mode made."""
+
+    side: str  # "source" / "destination"
+    resource: str  # "deployments.apps"
+    name: str
+    from_: str
+    to: str
+
+
+@dataclass(frozen=True)
+class WorkloadState:
+    """A workload's scale at the end of a mode."""
+
+    resource: str
+    name: str
+    scale: str
+    ready: str = ""
+    recorded_original: str = ""
+
+
+@dataclass
+class MigrationReport:
+    """The report of Stage, Cutover or Failback (MigrationReport::to_json / to_markdown)."""
+
+    mode: str  # "Stage", "Cutover", "Failback"
+    ok: bool
+    steps: List[Step]
+    changes: List[Change]
+    warnings: List[str]
+    errors: List[str]
+    markdown: str
+    source_reachable: bool
+    source_fenced: bool
+    rolled_back: bool
+    readiness: List[str]
+    sync_counts: Optional[Dict[str, int]]
+    source_state: List[WorkloadState]
+    destination_state: List[WorkloadState]
+    started: str
+    finished: str
+    raw: Dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_json(cls, doc: Dict[str, Any], markdown: str) -> "MigrationReport":
+        def states(items: List[Dict[str, Any]]) -> List[WorkloadState]:
+            return [WorkloadState(s.get("resource", ""), s.get("name", ""), s.get("scale", ""),
+                                  s.get("ready", ""), s.get("recordedOriginal", ""))
+                    for s in items]
+
+        final = doc.get("finalState", {})
+        return cls(
+            mode=doc.get("mode", ""), ok=bool(doc.get("ok")),
+            steps=[Step(s.get("name", ""), s.get("status", ""), s.get("started", ""),
+                        s.get("finished", ""), s.get("message", "")) for s in doc.get("steps", [])],
+            changes=[Change(c.get("side", ""), c.get("resource", ""), c.get("name", ""),
+                            c.get("from", ""), c.get("to", "")) for c in doc.get("changes", [])],
+            warnings=list(doc.get("warnings", [])), errors=list(doc.get("errors", [])),
+            markdown=markdown, source_reachable=bool(doc.get("sourceReachable", True)),
+            source_fenced=bool(doc.get("sourceFenced")), rolled_back=bool(doc.get("rolledBack")),
+            readiness=list(doc.get("readiness", [])),
+            sync_counts=dict(doc["sync"]) if "sync" in doc else None,
+            source_state=states(final.get("source", [])),
+            destination_state=states(final.get("destination", [])),
+            started=doc.get("started", ""), finished=doc.get("finished", ""), raw=doc)
+
+    def step(self, name: str) -> Optional[Step]:
+        """The last record of a step, or None."""
+        for s in reversed(self.steps):
+            if s.name == name:
+                return s
+        return None
+
+
+@dataclass
+class MigrationStatus:
+    """Which side is active, a half-done operation, the destination's ledger."""
+
+    active_side: str  # "source", "destination", "unknown"
+    source_role: str  # "active", "passive", ""
+    destination_role: str
+    source_reachable: bool
+    pending_mode: str  # "" if none
+    pending_steps_done: List[str]
+    ledger: Dict[str, str]
+    raw: Dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_json(cls, doc: Dict[str, Any]) -> "MigrationStatus":
+        return cls(active_side=doc.get("activeSide", ""), source_role=doc.get("sourceRole", ""),
+                   destination_role=doc.get("destinationRole", ""),
+                   source_reachable=bool(doc.get("sourceReachable", True)),
+                   pending_mode=doc.get("pendingMode", ""),
+                   pending_steps_done=list(doc.get("pendingStepsDone", [])),
+                   ledger=dict(doc.get("ledger", {})), raw=doc)

@@ -1,0 +1,257 @@
+/*
+ * drsync.h - the C ABI of libdrsync (installed as <drsync/drsync.h>).
+ *
+ * Kubernetes disaster recovery between two clusters: copy a namespace (drsync_sync), and move the
+ * running application between the clusters (drsync_migration: Stage, Cutover, Failback).
+ *
+ * Conventions (see docs/c-api.md):
+ *   - Handles are opaque; every drsync_X_new / drsync_X_open / drsync_X_load has a drsync_X_free.
+ *   - Out-parameters come first. Functions returning int return 0 on success or a negative
+ *     drsync_error_code; drsync_error_last() then describes the failure (thread-local).
+ *   - Options are one JSON or YAML document (docs/options.md); results are JSON strings owned by
+ *     the drsync_result that holds them.
+ *   - No exception, C++ type or third-party type crosses this interface.
+ *
+ * C99; usable from C and C++.
+ */
+#ifndef DRSYNC_H
+#define DRSYNC_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(DRSYNC_STATIC) || !defined(__GNUC__)
+#define DRSYNC_EXTERN(type) extern type
+#else
+#define DRSYNC_EXTERN(type) extern __attribute__((visibility("default"))) type
+#endif
+
+/* ---- Versions ---------------------------------------------------------------------------- */
+
+/* The ABI this header describes. Bumped together with the library's SOVERSION on every
+ * incompatible change (libdrsync.so.N ships ABI N + 1). */
+#define DRSYNC_ABI_VERSION 1
+#define DRSYNC_VERSION "0.1.0"
+#define DRSYNC_VERSION_MAJOR 0
+#define DRSYNC_VERSION_MINOR 1
+#define DRSYNC_VERSION_PATCH 0
+
+/* The ABI version of the loaded library; compare with DRSYNC_ABI_VERSION. */
+DRSYNC_EXTERN(int) drsync_abi_version(void);
+/* The library version, "0.1.0". Static storage. */
+DRSYNC_EXTERN(const char*) drsync_version(void);
+
+/* ---- Errors ------------------------------------------------------------------------------ */
+
+/* Return codes. Every drsync::Errc of the C++ API has its own code. */
+typedef enum drsync_error_code {
+  DRSYNC_OK = 0,
+  DRSYNC_ERROR = -1,             /* generic failure (an unexpected exception) */
+  DRSYNC_EINVALIDARG = -2,       /* the caller's input is wrong: NULL, options, plan, step name */
+  DRSYNC_ECONFIG = -3,           /* kubeconfig / in-cluster configuration wrong or unreadable */
+  DRSYNC_ENOTFOUND = -4,         /* 404 NotFound */
+  DRSYNC_EEXISTS = -5,           /* 409 AlreadyExists */
+  DRSYNC_ECONFLICT = -6,         /* 409 Conflict (stale resourceVersion) */
+  DRSYNC_EINVALID = -7,          /* 422 Invalid (rejected by the API server's validation) */
+  DRSYNC_EBADREQUEST = -8,       /* 400 BadRequest */
+  DRSYNC_EFORBIDDEN = -9,        /* 403 Forbidden */
+  DRSYNC_EUNAUTHORIZED = -10,    /* 401 Unauthorized */
+  DRSYNC_ENOTALLOWED = -11,      /* 405 MethodNotAllowed */
+  DRSYNC_EGONE = -12,            /* 410 Gone / Expired */
+  DRSYNC_ETOOMANYREQUESTS = -13, /* 429 after retries */
+  DRSYNC_ETIMEOUT = -14,         /* 504, request or operation timeout */
+  DRSYNC_ESERVER = -15,          /* other 5xx after retries */
+  DRSYNC_ENETWORK = -16,         /* connection refused/reset, DNS, ... */
+  DRSYNC_ETLS = -17,             /* certificate verification, bad client key, ... */
+  DRSYNC_EUNAVAILABLE = -18,     /* the cluster cannot be reached at all */
+  DRSYNC_EFENCED = -19,          /* refused: the target side is active (fencing) */
+  DRSYNC_EPENDING = -20,         /* refused: another operation is half-done */
+  DRSYNC_ECANCELLED = -21,       /* a callback returned non-zero */
+  DRSYNC_EINTERNAL = -22,        /* a bug in libdrsync */
+  DRSYNC_ENOMEM = -23,           /* out of memory */
+  DRSYNC_EFAILED = -24           /* the operation ran and its result reports failures: *out is
+                                    set to that result (drsync_result_ok() == 0) */
+} drsync_error_code;
+
+/* The last error of the calling thread. `reason` is the Kubernetes Status reason ("NotFound",
+ * "Invalid", ... or ""), `http_status` the HTTP status (0 if no server answered). Messages
+ * never contain credentials or Secret data. */
+typedef struct drsync_error {
+  int code;            /* a drsync_error_code; DRSYNC_OK when there is none */
+  int http_status;     /* 0 when no server response was involved */
+  const char* reason;  /* never NULL */
+  const char* message; /* never NULL */
+} drsync_error;
+
+/* Never NULL. Valid until the next drsync_* call that returns an int on this thread (each of
+ * those resets the thread's error when it starts, and sets it when it fails). */
+DRSYNC_EXTERN(const drsync_error*) drsync_error_last(void);
+DRSYNC_EXTERN(void) drsync_error_clear(void);
+/* A stable lowercase name for a code ("not_found", "cancelled", ...); "unknown" otherwise.
+ * Static storage. */
+DRSYNC_EXTERN(const char*) drsync_error_name(int code);
+
+/* ---- Common types ------------------------------------------------------------------------ */
+
+typedef enum drsync_side { DRSYNC_SIDE_SOURCE = 0, DRSYNC_SIDE_DESTINATION = 1 } drsync_side;
+
+typedef struct drsync_cluster drsync_cluster;
+typedef struct drsync_sync drsync_sync;
+typedef struct drsync_migration drsync_migration;
+typedef struct drsync_result drsync_result;
+typedef struct drsync_plan drsync_plan;
+
+/* Progress of a sync or a migration. The strings are valid during the callback only. */
+typedef struct drsync_progress {
+  const char* step;   /* migration: "sync", "scale_down", "wait_ready", ...;
+                         sync: "discover", "list", "apply" */
+  const char* object; /* "deployments.apps/web", or "" */
+  size_t done;
+  size_t total;
+} drsync_progress;
+
+/* Callbacks run on the thread that called the operation (drsync_sync_run, drsync_migration_*),
+ * never on another thread. A non-zero return cancels the operation, which then returns
+ * DRSYNC_ECANCELLED. Callbacks must not throw C++ exceptions or longjmp out, and must not free
+ * the handle they were called for. */
+typedef int (*drsync_progress_cb)(const drsync_progress* progress, void* payload);
+/* Before (before = 1) and after (before = 0) every step of a mode. `mode` is "stage",
+ * "cutover" or "failback"; `step` a step name (see drsync_migration_step). `m` is the migration
+ * being run: the hook may call drsync_migration_step() / drsync_migration_ledger() on it, e.g. to
+ * run its own storage failover between two steps. */
+typedef int (*drsync_step_cb)(const char* mode, const char* step, int before, drsync_migration* m,
+                              void* payload);
+/* The PVC data mover of the "migrate_data" step (options migrateData / reverseMigrateData):
+ * copy the data of the migration's PVCs from `from` to `to`. Non-zero: cancel. */
+typedef int (*drsync_data_cb)(drsync_migration* m, drsync_side from, drsync_side to, void* payload);
+
+/* ---- Clusters ---------------------------------------------------------------------------- */
+
+/* Opens a cluster from a kubeconfig with kubectl's loading rules: `kubeconfig_path` NULL or ""
+ * means $KUBECONFIG (merged), else ~/.kube/config; `context` NULL or "" means the current
+ * context. A cluster is thread-safe and may be shared; syncs and migrations keep their own
+ * reference, so it may be freed right after creating them. */
+DRSYNC_EXTERN(int)
+drsync_cluster_open(drsync_cluster** out, const char* kubeconfig_path, const char* context);
+/* Inside a Pod: the service-account token, CA and namespace. */
+DRSYNC_EXTERN(int) drsync_cluster_open_in_cluster(drsync_cluster** out);
+/* The API server URL. Owned by the cluster. */
+DRSYNC_EXTERN(const char*) drsync_cluster_server(const drsync_cluster* cluster);
+DRSYNC_EXTERN(void) drsync_cluster_free(drsync_cluster* cluster);
+
+/* ---- Results ----------------------------------------------------------------------------- */
+
+typedef enum drsync_result_kind {
+  DRSYNC_RESULT_SYNC = 0,      /* drsync_sync_plan / drsync_sync_run */
+  DRSYNC_RESULT_MIGRATION = 1, /* a migration report: stage/cutover/failback/report */
+  DRSYNC_RESULT_STATUS = 2,    /* drsync_migration_status */
+  DRSYNC_RESULT_LEDGER = 3     /* drsync_migration_ledger */
+} drsync_result_kind;
+
+DRSYNC_EXTERN(drsync_result_kind) drsync_result_kind_of(const drsync_result* result);
+/* The result as JSON (sync: SyncResult, migration: MigrationReport, status: MigrationStatus,
+ * ledger: {"deployments.apps/web": "2", ...}). Owned by the result. */
+DRSYNC_EXTERN(const char*) drsync_result_json(const drsync_result* result);
+/* 1 when the result reports success (always 1 for status and ledger results), else 0. */
+DRSYNC_EXTERN(int) drsync_result_ok(const drsync_result* result);
+/* How many objects got `action` ("create", "update", "unchanged", "skip", "prune", "conflict",
+ * "error") in a sync result, or in the sync step of a migration report; -1 for an unknown action
+ * or a result without sync counts. */
+DRSYNC_EXTERN(int) drsync_result_count(const drsync_result* result, const char* action);
+/* A migration report as Markdown (owned by the result); NULL for other results. */
+DRSYNC_EXTERN(const char*) drsync_result_markdown(const drsync_result* result);
+DRSYNC_EXTERN(void) drsync_result_free(drsync_result* result);
+
+/* ---- Namespace sync ---------------------------------------------------------------------- */
+
+/* A copy of `source_ns` of `source` into `dest_ns` of `dest`. `options` is an options document
+ * (JSON or YAML, docs/options.md) or NULL; keys that only concern migrations are accepted and
+ * ignored. */
+DRSYNC_EXTERN(int)
+drsync_sync_new(drsync_sync** out, const drsync_cluster* source, const char* source_ns,
+                const drsync_cluster* dest, const char* dest_ns, const char* options);
+/* Every action run() would take, with a diff per object; writes nothing. */
+DRSYNC_EXTERN(int) drsync_sync_plan(drsync_result** out, drsync_sync* sync);
+/* Applies the plan. Returns DRSYNC_EFAILED with *out set when some objects failed. */
+DRSYNC_EXTERN(int) drsync_sync_run(drsync_result** out, drsync_sync* sync);
+/* Replaces the progress callback (NULL: none). Not while an operation runs. */
+DRSYNC_EXTERN(int)
+drsync_sync_set_progress(drsync_sync* sync, drsync_progress_cb callback, void* payload);
+DRSYNC_EXTERN(void) drsync_sync_free(drsync_sync* sync);
+
+/* ---- Migration --------------------------------------------------------------------------- */
+
+DRSYNC_EXTERN(int)
+drsync_migration_new(drsync_migration** out, const drsync_cluster* source, const char* source_ns,
+                     const drsync_cluster* dest, const char* dest_ns, const char* options);
+
+/* The modes. Outcomes:
+ *   0                   *out = the report, drsync_result_ok(*out) == 1
+ *   DRSYNC_EFAILED      the mode ran and failed: *out = the report (errors inside)
+ *   DRSYNC_ECANCELLED   a callback cancelled it: *out = the partial report; re-running the mode
+ *                       resumes from the journal
+ *   other codes         refused or not started (DRSYNC_EFENCED, DRSYNC_EPENDING,
+ *                       DRSYNC_EUNAVAILABLE, ...): *out = NULL
+ * The caller frees *out whenever it is set. */
+DRSYNC_EXTERN(int) drsync_migration_stage(drsync_result** out, drsync_migration* migration);
+DRSYNC_EXTERN(int) drsync_migration_cutover(drsync_result** out, drsync_migration* migration);
+DRSYNC_EXTERN(int) drsync_migration_failback(drsync_result** out, drsync_migration* migration);
+
+/* Runs one idempotent step: "sync" (into `side`, from the other side), "record", "fence",
+ * "unfence", "scale_down", "scale_up", "wait_gone", "wait_ready", "migrate_data" (into `side`,
+ * from the other side), "verify" (`side` is the active side). */
+DRSYNC_EXTERN(int)
+drsync_migration_step(drsync_migration* migration, const char* step, drsync_side side);
+/* The report of the last mode run on this handle (with the changes of steps run since). */
+DRSYNC_EXTERN(int) drsync_migration_report(drsync_result** out, const drsync_migration* migration);
+/* Which side is active, pending operations, the ledger of the destination. */
+DRSYNC_EXTERN(int) drsync_migration_status(drsync_result** out, drsync_migration* migration);
+/* The original scales recorded on one side's workloads: {"deployments.apps/web": "2"}. */
+DRSYNC_EXTERN(int)
+drsync_migration_ledger(drsync_result** out, drsync_migration* migration, drsync_side side);
+
+/* Callbacks (NULL: none). Not while an operation runs on the handle. */
+DRSYNC_EXTERN(int)
+drsync_migration_set_progress(drsync_migration* migration, drsync_progress_cb callback,
+                              void* payload);
+DRSYNC_EXTERN(int)
+drsync_migration_set_step_hook(drsync_migration* migration, drsync_step_cb callback, void* payload);
+DRSYNC_EXTERN(int)
+drsync_migration_set_data_hook(drsync_migration* migration, drsync_data_cb callback, void* payload);
+DRSYNC_EXTERN(void) drsync_migration_free(drsync_migration* migration);
+
+/* ---- DR plan files ----------------------------------------------------------------------- */
+
+/* A DR plan file (apiVersion: drsync.io/v1, kind: DRPlan), the CLI's --plan format. */
+DRSYNC_EXTERN(int) drsync_plan_load(drsync_plan** out, const char* path);
+/* The same from a document; relative paths in it resolve against `base_dir` (NULL: "."). */
+DRSYNC_EXTERN(int)
+drsync_plan_parse(drsync_plan** out, const char* document, const char* base_dir);
+/* metadata.name, or "". Owned by the plan. */
+DRSYNC_EXTERN(const char*) drsync_plan_name(const drsync_plan* plan);
+/* The kubeconfig path ("" for the default loading rules) and context ("" for the current one)
+ * of one side, for drsync_cluster_open(). Owned by the plan. */
+DRSYNC_EXTERN(const char*) drsync_plan_kubeconfig(const drsync_plan* plan, drsync_side side);
+DRSYNC_EXTERN(const char*) drsync_plan_context(const drsync_plan* plan, drsync_side side);
+/* The number of namespace pairs. */
+DRSYNC_EXTERN(size_t) drsync_plan_count(const drsync_plan* plan);
+/* The namespace of pair `index` on one side; NULL when index >= count. Owned by the plan. */
+DRSYNC_EXTERN(const char*)
+drsync_plan_namespace(const drsync_plan* plan, size_t index, drsync_side side);
+/* A sync / migration for pair `index` with the plan's options for it (defaults + overrides). */
+DRSYNC_EXTERN(int)
+drsync_plan_sync_new(drsync_sync** out, const drsync_plan* plan, size_t index,
+                     const drsync_cluster* source, const drsync_cluster* dest);
+DRSYNC_EXTERN(int)
+drsync_plan_migration_new(drsync_migration** out, const drsync_plan* plan, size_t index,
+                          const drsync_cluster* source, const drsync_cluster* dest);
+DRSYNC_EXTERN(void) drsync_plan_free(drsync_plan* plan);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DRSYNC_H */

@@ -1,0 +1,393 @@
+"""End-to-end tests of the drsync command line on the two real test clusters (docs/cli.md)."""
+
+import json
+import os
+import re
+import time
+
+import pytest
+
+SECRET_VALUE = "s3cr3t-never-printed"
+
+APP = """
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {color: blue}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: credentials}
+stringData: {password: %(secret)s}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {tier: front}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, labels: {tier: back}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: busybox:1.36}]
+""" % {"secret": SECRET_VALUE}
+
+# A Deployment whose Pods can never be scheduled: a Cutover waiting for it times out.
+STUCK = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: stuck}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: stuck}}
+  template:
+    metadata: {labels: {app: stuck}}
+    spec:
+      nodeSelector: {drsync.io/test-no-such-node: "true"}
+      containers: [{name: stuck, image: busybox:1.36}]
+"""
+
+
+def deploy(clusters, ns, manifests=APP):
+    clusters.kubectl("source", "create", "namespace", ns)
+    clusters.kubectl("source", "-n", ns, "apply", "-f", "-", stdin=manifests)
+
+
+def pair_args(clusters, ns, dest_ns=None, source="source", dest="dest"):
+    args = ["--source-kubeconfig", clusters.kubeconfig(source), "--dest-kubeconfig",
+            clusters.kubeconfig(dest), "--source-namespace", ns]
+    if dest_ns:
+        args += ["--dest-namespace", dest_ns]
+    return args
+
+
+def ok(p):
+    assert p.returncode == 0, f"exit {p.returncode}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}"
+    return p
+
+
+def assert_no_secret(*procs):
+    for p in procs:
+        assert SECRET_VALUE not in p.stdout and SECRET_VALUE not in p.stderr
+
+
+# ---- version ------------------------------------------------------------------------------------
+
+def test_version(clusters):
+    p = ok(clusters.drsync("--version"))
+    assert re.fullmatch(r"Version: \S+, GitCommit: \S+, BuildTime: \S+\n", p.stdout), p.stdout
+
+
+def test_version_json(clusters):
+    p = ok(clusters.drsync("--version-json"))
+    doc = json.loads(p.stdout)
+    assert {"version", "git_commit", "build_time"} <= set(doc)
+    assert re.fullmatch(r"\d+\.\d+\.\d+", doc["version"])
+
+
+# ---- usage errors: exit 2, nothing contacted ----------------------------------------------------
+
+@pytest.mark.parametrize("args, message", [
+    ([], "--mode is required"),
+    (["--mode=Bogus"], "invalid mode"),
+    (["--mode", "Stage", "--no-such-flag"], "unknown flag --no-such-flag"),
+    (["--mode=Stage", "--source-kubeconfig", "x", "--dest-kubeconfig", "y"],
+     "--source-namespace is required"),
+    (["--mode=Stage", "--include-custom-resources", "true"], "unexpected argument"),
+    (["--mode=Stage", "--wait-timeout", "soon"], "invalid duration"),
+    (["--mode=Stage", "--output", "yaml"], "invalid --output"),
+    (["--mode=Stage", "--report", "report.txt"], ".json or .md"),
+    (["--mode=Stage", "--log-level", "loud"], "invalid --log-level"),
+    (["--mode=Stage", "--image-map", "docker.io"], "expected OLD=NEW"),
+    (["--mode=Stage", "--source-unavailable", "--source-namespace", "a", "--source-kubeconfig",
+      "x", "--dest-kubeconfig", "y"], "only applies to --mode=Cutover"),
+])
+def test_usage_errors_exit_2(clusters, args, message):
+    p = clusters.drsync(*args)
+    assert p.returncode == 2, p.stderr
+    assert message in p.stderr
+
+
+@pytest.mark.parametrize("flag", ["--migrate-pvc-data", "--reverse-migrate-pvc-data=true",
+                                  "--use-standby-pvcs", "--pv-migrate-flags=--strategy rsync"])
+def test_unsupported_pvc_data_movers_exit_2(clusters, namespaces, flag):
+    ns = namespaces("pvc")
+    p = clusters.drsync("--mode=Cutover", *pair_args(clusters, ns), flag)
+    assert p.returncode == 2, p.stderr
+    assert "not supported yet" in p.stderr and "data mover" in p.stderr
+    assert not clusters.namespace_exists("dest", ns)
+
+
+def test_migrate_pvc_data_false_is_accepted(clusters, namespaces):
+    ns = namespaces("pvcfalse")
+    deploy(clusters, ns)
+    ok(clusters.drsync("--mode=Stage", *pair_args(clusters, ns), "--migrate-pvc-data=false"))
+
+
+# ---- the three modes ----------------------------------------------------------------------------
+
+def test_stage_cutover_failback(clusters, namespaces, tmp_path):
+    ns, dest_ns = namespaces("modes"), namespaces("modes-dr")
+    deploy(clusters, ns)
+    args = pair_args(clusters, ns, dest_ns)
+
+    st = ok(clusters.drsync("status", *args))
+    assert "active side:       source" in st.stdout and "pending operation: none" in st.stdout
+
+    # Stage: everything copied, workloads stopped with their original count recorded.
+    stage = ok(clusters.drsync("--mode=Stage", *args, "--report", str(tmp_path / "stage.json")))
+    for name, count in (("web", 2), ("api", 1)):
+        assert clusters.replicas("dest", dest_ns, name) == 0
+        assert clusters.jsonpath("dest", dest_ns, "deployment/" + name,
+                                 ".metadata.annotations.drsync\\.io/original-replicas") == str(count)
+        assert clusters.replicas("source", ns, name) == count
+    assert clusters.kubectl("dest", "-n", dest_ns, "get", "configmap/settings", "secret/credentials",
+                            "service/web").returncode == 0
+    report = json.loads((tmp_path / "stage.json").read_text())
+    assert report["exitCode"] == 0 and report["results"][0]["report"]["mode"] == "Stage"
+    assert report["results"][0]["report"]["ok"] is True
+
+    # Cutover: destination at the original counts and ready, source at 0.
+    cutover = ok(clusters.drsync("--mode=Cutover", *args, "--wait-timeout", "2m",
+                                 "--report", str(tmp_path / "cutover.md")))
+    assert clusters.replicas("dest", dest_ns, "web") == 2 and clusters.ready("dest", dest_ns, "web") == 2
+    assert clusters.replicas("dest", dest_ns, "api") == 1 and clusters.ready("dest", dest_ns, "api") == 1
+    assert clusters.replicas("source", ns, "web") == 0 and clusters.replicas("source", ns, "api") == 0
+    md = (tmp_path / "cutover.md").read_text()
+    assert md.startswith("# drsync Cutover report") and "**succeeded**" in md
+
+    st = ok(clusters.drsync("status", *args))
+    assert "active side:       destination" in st.stdout
+    assert "deployments.apps/web: 2" in st.stdout
+
+    # Stage onto the active destination: refused (3), nothing changed.
+    refused, doc = clusters.drsync_json("--mode=Stage", *args)
+    assert refused.returncode == 3, refused.stderr
+    assert doc["exitCode"] == 3 and doc["results"][0]["result"] == "refused"
+    assert "active side" in doc["results"][0]["error"]
+    assert clusters.replicas("dest", dest_ns, "web") == 2
+
+    # Failback: source back at its counts, destination at 0.
+    failback = ok(clusters.drsync("--mode=Failback", *args, "--wait-timeout=2m",
+                                  "--log-level=debug"))
+    assert clusters.replicas("source", ns, "web") == 2 and clusters.ready("source", ns, "web") == 2
+    assert clusters.replicas("source", ns, "api") == 1
+    assert clusters.replicas("dest", dest_ns, "web") == 0 and clusters.replicas("dest", dest_ns, "api") == 0
+    assert_no_secret(stage, cutover, failback, st, refused)
+
+
+def test_subset_and_transforms(clusters, namespaces, tmp_path):
+    ns = namespaces("subset")
+    deploy(clusters, ns)
+    modifiers = tmp_path / "modifiers.yaml"
+    modifiers.write_text("""version: v1
+resourceModifierRules:
+- conditions: {groupResource: configmaps}
+  mergePatches:
+  - patchData: '{"data": {"color": "green"}}'
+""")
+    args = pair_args(clusters, ns)
+    ok(clusters.drsync("--mode=Stage", *args, "--image-map", "docker.io=mirror.example.com",
+                       "--resource-modifiers", str(modifiers)))
+    assert clusters.jsonpath("dest", ns, "configmap/settings", ".data.color") == "green"
+    image = clusters.jsonpath("dest", ns, "deployment/web", ".spec.template.spec.containers[0].image")
+    assert image.startswith("mirror.example.com/"), image
+    # Cutover only the workloads labelled tier=front.
+    ok(clusters.drsync("--mode=Cutover", *args, "--selector", "tier=front", "--wait-timeout", "2m"))
+    assert clusters.replicas("dest", ns, "web") == 2 and clusters.replicas("source", ns, "web") == 0
+    assert clusters.replicas("dest", ns, "api") == 0 and clusters.replicas("source", ns, "api") == 1
+
+
+# ---- --dry-run ----------------------------------------------------------------------------------
+
+def resource_versions(clusters, cluster, ns):
+    p = clusters.kubectl(cluster, "-n", ns, "get", "deployments,configmaps,secrets,services",
+                         "-o", "jsonpath={range .items[*]}{.kind}/{.metadata.name}="
+                         "{.metadata.resourceVersion} {end}")
+    return p.stdout
+
+
+def test_dry_run_writes_nothing(clusters, namespaces, tmp_path):
+    ns = namespaces("dry")
+    deploy(clusters, ns)
+    args = pair_args(clusters, ns)
+
+    p = ok(clusters.drsync("--mode=Stage", *args, "--dry-run", "--log-level=debug",
+                           "--report", str(tmp_path / "plan.md")))
+    assert not clusters.namespace_exists("dest", ns)
+    assert re.search(r"create\s+deployments\.apps/web", p.stdout), p.stdout
+    assert "+++ desired/deployments.apps/web" in p.stdout or "desired" in p.stdout
+    assert "secrets/credentials" in p.stdout
+    assert (tmp_path / "plan.md").exists()
+    _, doc = clusters.drsync_json("--mode=Stage", *args, "--dry-run")
+    assert doc["dryRun"] is True and doc["results"][0]["syncPlan"]["counts"]["create"] >= 5
+    assert_no_secret(p)
+    assert SECRET_VALUE not in json.dumps(doc)
+
+    # After a real Stage, Cutover and Failback dry runs change nothing on either side.
+    ok(clusters.drsync("--mode=Stage", *args))
+    before = (resource_versions(clusters, "source", ns), resource_versions(clusters, "dest", ns))
+    cut = ok(clusters.drsync("--mode=Cutover", *args, "--dry-run"))
+    assert re.search(r"deployments\.apps/web: 2 -> 0", cut.stdout), cut.stdout
+    assert re.search(r"deployments\.apps/web: 0 -> 2", cut.stdout), cut.stdout
+    ok(clusters.drsync("--mode=Failback", *args, "--dry-run"))
+    after = (resource_versions(clusters, "source", ns), resource_versions(clusters, "dest", ns))
+    assert before == after
+    assert clusters.replicas("dest", ns, "web") == 0 and clusters.replicas("source", ns, "web") == 2
+
+
+# ---- failure classes ----------------------------------------------------------------------------
+
+def test_bad_kubeconfig_exit_1(clusters, namespaces, tmp_path):
+    ns = namespaces("badkc")
+    p = clusters.drsync("--mode=Stage", "--source-kubeconfig", str(tmp_path / "missing"),
+                        "--dest-kubeconfig", clusters.kubeconfig("dest"), "--source-namespace", ns)
+    assert p.returncode == 1, p.stderr
+    assert "missing" in p.stderr and "next:" in p.stderr
+    garbage = tmp_path / "garbage.kubeconfig"
+    garbage.write_text("apiVersion: v1\nkind: Config\nclusters: [[[\n")
+    p = clusters.drsync("--mode=Stage", "--source-kubeconfig", str(garbage),
+                        "--dest-kubeconfig", clusters.kubeconfig("dest"), "--source-namespace", ns)
+    assert p.returncode == 1, p.stderr
+    p = clusters.drsync("--mode=Stage", *pair_args(clusters, ns), "--source-context", "no-such")
+    assert p.returncode == 1, p.stderr
+    assert not clusters.namespace_exists("dest", ns)
+
+
+def unreachable_kubeconfig(clusters, tmp_path):
+    text = open(clusters.kubeconfig("source")).read()
+    text = re.sub(r"server: https://127\.0\.0\.1:\d+", "server: https://127.0.0.1:1", text)
+    path = tmp_path / "unreachable.kubeconfig"
+    path.write_text(text)
+    return str(path)
+
+
+def test_unreachable_server_exit_1(clusters, namespaces, tmp_path):
+    ns = namespaces("unreach")
+    args = ["--source-kubeconfig", unreachable_kubeconfig(clusters, tmp_path), "--dest-kubeconfig",
+            clusters.kubeconfig("dest"), "--source-namespace", ns]
+    p = clusters.drsync("--mode=Stage", *args)
+    assert p.returncode == 1, p.stderr
+    # A Cutover never slides into "source down" mode without being told.
+    p = clusters.drsync("--mode=Cutover", *args)
+    assert p.returncode == 1, p.stderr
+    assert "--source-unavailable" in p.stderr
+    assert not clusters.namespace_exists("dest", ns) or clusters.kubectl(
+        "dest", "-n", ns, "get", "configmap", "drsync-state", check=False).returncode != 0
+
+
+def test_forbidden_exit_1(clusters, namespaces):
+    ns = namespaces("forbid")
+    deploy(clusters, ns)  # the restricted user has no Role in this namespace
+    p = clusters.drsync("--mode=Stage", *pair_args(clusters, ns, source="source-restricted"))
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert re.search(r"forbidden|RBAC", p.stdout + p.stderr, re.IGNORECASE)
+    p = clusters.drsync("--mode=Stage", *pair_args(clusters, ns, dest="dest-restricted"))
+    assert p.returncode == 1, p.stdout + p.stderr
+
+
+# ---- DR plan files ------------------------------------------------------------------------------
+
+def test_plan_with_two_pairs(clusters, namespaces, tmp_path):
+    a, a_dr, b = namespaces("plan-a"), namespaces("plan-a-dr"), namespaces("plan-b")
+    deploy(clusters, a)
+    deploy(clusters, b)
+    rel_source = os.path.relpath(clusters.kubeconfig("source"), tmp_path)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"""apiVersion: drsync.io/v1
+kind: DRPlan
+metadata: {{name: two-pairs}}
+source: {{kubeconfig: {rel_source}}}
+destination: {{kubeconfig: no-such-file.kubeconfig}}
+defaults: {{waitTimeoutSeconds: 120, workloadSelector: "tier=front"}}
+namespaces:
+- {{source: {a}, destination: {a_dr}}}
+- {{source: {b}, options: {{workloadSelector: ""}}}}
+""")
+    # The plan's destination kubeconfig does not exist: the flag overrides it.
+    override = ["--dest-kubeconfig", clusters.kubeconfig("dest")]
+    p, doc = clusters.drsync_json("--mode=Stage", "--plan", str(plan), *override)
+    assert p.returncode == 0, p.stderr
+    assert doc["plan"] == "two-pairs" and [r["result"] for r in doc["results"]] == ["succeeded"] * 2
+    assert clusters.replicas("dest", a_dr, "web") == 0 and clusters.replicas("dest", b, "api") == 0
+
+    p, doc = clusters.drsync_json("--mode=Cutover", "--plan", str(plan), *override)
+    assert p.returncode == 0, p.stderr
+    # Pair a: only tier=front (the plan's default); pair b: its override selects everything.
+    assert clusters.replicas("dest", a_dr, "web") == 2 and clusters.replicas("dest", a_dr, "api") == 0
+    assert clusters.replicas("dest", b, "web") == 2 and clusters.replicas("dest", b, "api") == 1
+    assert clusters.replicas("source", b, "api") == 0
+
+    # Without the override, the plan's missing kubeconfig is an error (1), not a usage error.
+    p = clusters.drsync("--mode=Failback", "--plan", str(plan))
+    assert p.returncode == 1, p.stderr
+    # status for one pair of the plan.
+    p = ok(clusters.drsync("status", "--plan", str(plan), *override, "--source-namespace", b))
+    assert "active side:       destination" in p.stdout and a not in p.stdout
+
+
+def test_invalid_plan_exit_2(clusters, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("apiVersion: drsync.io/v1\nkind: DRPlan\nsource: {}\ndestination: {}\n"
+                    "namespaces:\n- {source: a, options: {prunne: true}}\n")
+    p = clusters.drsync("--mode=Stage", "--plan", str(plan))
+    assert p.returncode == 2, p.stderr
+    assert "namespaces[0].options.prunne" in p.stderr
+    plan.write_text("apiVersion: drsync.io/v1\nkind: DRPlan\nsource: {}\ndestination: {}\n"
+                    "namespaces:\n- {source: a, options: {migrateData: true}}\n")
+    p = clusters.drsync("--mode=Cutover", "--plan", str(plan))
+    assert p.returncode == 2, p.stderr
+    assert "data" in p.stderr
+
+
+# ---- an interrupted Cutover, status, resume -----------------------------------------------------
+
+def test_status_after_interrupted_cutover(clusters, namespaces):
+    ns = namespaces("resume")
+    deploy(clusters, ns, STUCK)
+    args = pair_args(clusters, ns)
+    ok(clusters.drsync("--mode=Stage", *args))
+
+    # The destination cannot become ready within 1 s: the Cutover stops after scale_up.
+    p = clusters.drsync("--mode=Cutover", *args, "--wait-timeout", "1s")
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "not ready" in p.stderr and "re-run" in p.stderr
+
+    st = ok(clusters.drsync("status", *args))
+    assert "pending operation: Cutover" in st.stdout, st.stdout
+    assert "scale_up" in st.stdout
+    _, doc = clusters.drsync_json("status", *args)
+    status = doc["results"][0]["status"]
+    assert status["pendingMode"] == "Cutover" and "unfence" in status["pendingStepsDone"]
+    assert status["ledger"] == {"deployments.apps/stuck": "1"}
+
+    # Another mode is refused while the Cutover is half-done.
+    p = clusters.drsync("--mode=Failback", *args)
+    assert p.returncode == 3, p.stdout + p.stderr
+    assert "Cutover" in p.stderr
+
+    # Fix the workload at the source and re-run: the Cutover completes.
+    clusters.kubectl("source", "-n", ns, "patch", "deployment/stuck", "--type=json",
+                     "-p", '[{"op": "remove", "path": "/spec/template/spec/nodeSelector"}]')
+    ok(clusters.drsync("--mode=Cutover", *args, "--wait-timeout", "2m"))
+    assert clusters.ready("dest", ns, "stuck") == 1 and clusters.replicas("source", ns, "stuck") == 0
+    st = ok(clusters.drsync("status", *args))
+    assert "pending operation: none" in st.stdout and "active side:       destination" in st.stdout
