@@ -7,12 +7,12 @@
 #include <drsync/error.hpp>
 #include <drsync/migration.hpp>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstring>
 #include <future>
 #include <iostream>
 #include <map>
-#include <unistd.h>
 
 using namespace drsync;
 using Clock = std::chrono::steady_clock;
@@ -21,9 +21,12 @@ int main(int argc, char** argv) {
   std::string source_path, dest_path;
   int count = 200;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--source")) source_path = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--dest")) dest_path = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--deployments")) count = std::stoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--source"))
+      source_path = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--dest"))
+      dest_path = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--deployments"))
+      count = std::stoi(argv[i + 1]);
   }
   if (source_path.empty() || dest_path.empty()) {
     std::cerr << "usage: bench_cutover --source KUBECONFIG --dest KUBECONFIG [--deployments N]\n";
@@ -51,7 +54,8 @@ int main(int argc, char** argv) {
       inflight.push_back(source.send_async(std::move(req)));
     }
     for (auto& f : inflight) Cluster::check(f.get(), "create");
-    std::cerr << "created " << count << " deployments in " << ns << "; waiting for them to be ready\n";
+    std::cerr << "created " << count << " deployments in " << ns
+              << "; waiting for them to be ready\n";
 
     MigrationOptions options;
     options.poll_interval = std::chrono::milliseconds(200);
@@ -60,8 +64,11 @@ int main(int argc, char** argv) {
     std::map<std::string, double> step_seconds;
     std::map<std::string, Clock::time_point> step_start;
     options.step_hook = [&](const StepEvent& e) {
-      if (e.before) step_start[e.step] = Clock::now();
-      else step_seconds[e.step] = std::chrono::duration<double>(Clock::now() - step_start[e.step]).count();
+      if (e.before)
+        step_start[e.step] = Clock::now();
+      else
+        step_seconds[e.step] =
+            std::chrono::duration<double>(Clock::now() - step_start[e.step]).count();
     };
     Migration m(source, ns, dest, ns, options);
     // Let the source become ready, then stage.
@@ -83,13 +90,17 @@ int main(int argc, char** argv) {
     std::uint64_t requests = s.total() + d.total();
     std::cout << "| Cutover of " << count << " Deployments | value |\n| --- | --- |\n";
     std::cout << "| total wall time | " << total << " s |\n";
-    std::cout << "| waiting for pods to stop / start (wait_gone + wait_ready) | " << waiting << " s |\n";
+    std::cout << "| waiting for pods to stop / start (wait_gone + wait_ready) | " << waiting
+              << " s |\n";
     std::cout << "| control-plane time (total minus pod waits) | " << total - waiting << " s |\n";
-    std::cout << "| requests (source + destination) | " << requests << " (" << s.writes() + d.writes()
-              << " writes, " << s.list + d.list << " LISTs, " << s.get + d.get << " GETs) |\n";
+    std::cout << "| requests (source + destination) | " << requests << " ("
+              << s.writes() + d.writes() << " writes, " << s.list + d.list << " LISTs, "
+              << s.get + d.get << " GETs) |\n";
     std::cout << "| requests per workload | " << static_cast<double>(requests) / count << " |\n";
-    std::cout << "| writes per workload | " << static_cast<double>(s.writes() + d.writes()) / count << " |\n";
-    for (const auto& [step, secs] : step_seconds) std::cout << "| step " << step << " | " << secs << " s |\n";
+    std::cout << "| writes per workload | " << static_cast<double>(s.writes() + d.writes()) / count
+              << " |\n";
+    for (const auto& [step, secs] : step_seconds)
+      std::cout << "| step " << step << " | " << secs << " s |\n";
     source.remove(namespaces, "", ns);
     dest.remove(namespaces, "", ns);
     return 0;

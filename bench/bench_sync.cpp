@@ -8,12 +8,12 @@
 #include <drsync/error.hpp>
 #include <drsync/sync.hpp>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstring>
 #include <future>
 #include <iostream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 using namespace drsync;
@@ -78,9 +78,12 @@ int main(int argc, char** argv) {
   std::string source_path, dest_path;
   int objects = 2000;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--source")) source_path = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--dest")) dest_path = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--objects")) objects = std::stoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--source"))
+      source_path = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--dest"))
+      dest_path = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--objects"))
+      objects = std::stoi(argv[i + 1]);
   }
   if (source_path.empty() || dest_path.empty()) {
     std::cerr << "usage: bench_sync --source KUBECONFIG --dest KUBECONFIG [--objects N]\n";
@@ -90,8 +93,8 @@ int main(int argc, char** argv) {
     Cluster source = Cluster::from_kubeconfig(source_path);
     Cluster dest = Cluster::from_kubeconfig(dest_path);
     std::string tag = std::to_string(getpid());
-    std::string src_ns = "bench-sync-" + tag, raw_ns = "bench-raw-" + tag, seq_ns = "bench-seq-" + tag,
-                dst_ns = "bench-dst-" + tag;
+    std::string src_ns = "bench-sync-" + tag, raw_ns = "bench-raw-" + tag,
+                seq_ns = "bench-seq-" + tag, dst_ns = "bench-dst-" + tag;
     make_namespace(source, src_ns);
     std::cerr << "generating " << objects << " objects in source namespace " << src_ns << "\n";
     parallel_create(source, src_ns, objects);
@@ -107,7 +110,9 @@ int main(int argc, char** argv) {
         Object copy = item.clone();
         copy.json().RemoveMember("status");
         auto& meta = copy.metadata();
-        for (const char* f : {"uid", "resourceVersion", "creationTimestamp", "managedFields", "generation"}) meta.RemoveMember(f);
+        for (const char* f :
+             {"uid", "resourceVersion", "creationTimestamp", "managedFields", "generation"})
+          meta.RemoveMember(f);
         meta.RemoveMember("namespace");
         if (copy.kind() == "Service") {
           copy.find("/spec")->RemoveMember("clusterIP");
@@ -135,17 +140,23 @@ int main(int argc, char** argv) {
     SyncResult noop = sync.run();
     double noop_s = seconds_since(t);
 
-    std::cout << "| measurement (" << objects << " objects: ConfigMaps, Secrets, Services, Deployments) | seconds | objects/s | requests |\n";
+    std::cout << "| measurement (" << objects
+              << " objects: ConfigMaps, Secrets, Services, Deployments) | seconds | objects/s | "
+                 "requests |\n";
     std::cout << "| --- | --- | --- | --- |\n";
-    std::cout << "| sequential GET-then-create copier | " << sequential << " | " << objects / sequential << " | ~" << 2 * objects << " |\n";
-    std::cout << "| raw parallel create (API server rate) | " << raw << " | " << objects / raw << " | " << objects << " |\n";
+    std::cout << "| sequential GET-then-create copier | " << sequential << " | "
+              << objects / sequential << " | ~" << 2 * objects << " |\n";
+    std::cout << "| raw parallel create (API server rate) | " << raw << " | " << objects / raw
+              << " | " << objects << " |\n";
     std::cout << "| NamespaceSync first sync | " << first_s << " | " << objects / first_s << " | "
-              << first.dest_requests.total() + first.source_requests.total() << " (" << first.dest_requests.writes() << " writes) |\n";
+              << first.dest_requests.total() + first.source_requests.total() << " ("
+              << first.dest_requests.writes() << " writes) |\n";
     std::cout << "| NamespaceSync no-op re-sync | " << noop_s << " | " << objects / noop_s << " | "
-              << noop.dest_requests.total() + noop.source_requests.total() << " (" << noop.source_requests.list + noop.dest_requests.list
-              << " LISTs, " << noop.dest_requests.writes() << " writes) |\n";
-    std::cout << "\nfirst sync vs sequential copier: " << sequential / first_s << "x; vs raw parallel create: "
-              << raw / first_s << "x\n";
+              << noop.dest_requests.total() + noop.source_requests.total() << " ("
+              << noop.source_requests.list + noop.dest_requests.list << " LISTs, "
+              << noop.dest_requests.writes() << " writes) |\n";
+    std::cout << "\nfirst sync vs sequential copier: " << sequential / first_s
+              << "x; vs raw parallel create: " << raw / first_s << "x\n";
     auto namespaces = source.resolve("namespaces");
     source.remove(namespaces, "", src_ns);
     for (const auto& ns : {raw_ns, seq_ns, dst_ns}) dest.remove(namespaces, "", ns);

@@ -39,9 +39,9 @@ int main(int argc, char** argv) {
     drsync::SyncResult result = sync.run();
     std::cout << "stage: " << result.count(drsync::Action::Create) << " created, "
               << result.count(drsync::Action::Update) << " updated, "
-              << result.count(drsync::Action::Unchanged) << " unchanged, "
-              << result.errors.size() << " errors in " << result.duration.count() << " ms ("
-              << result.dest_requests.total() << " requests to the destination)\n";
+              << result.count(drsync::Action::Unchanged) << " unchanged, " << result.errors.size()
+              << " errors in " << result.duration.count() << " ms (" << result.dest_requests.total()
+              << " requests to the destination)\n";
     for (const auto& e : result.errors) std::cout << "  error: " << e << "\n";
 
     drsync::ReplicaLedger ledger;

@@ -50,6 +50,12 @@ int run(const CliOptions& cli) {
   if (cli.output == OutputFormat::Json) {
     std::fputs(to_json(cli, targets, outcomes).c_str(), stdout);
     std::fflush(stdout);
+    for (const auto& o : outcomes) {  // stdout is for programs; people read stderr
+      if (!o.error.empty()) {
+        fmt::print(stderr, "drsync: {} -> {}: {}: {}\n", o.source_namespace, o.dest_namespace,
+                   result_name(o.result), o.error);
+      }
+    }
   } else {
     print_text(stdout, stderr, cli, outcomes);
   }

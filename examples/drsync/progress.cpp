@@ -60,6 +60,7 @@ void Progress::line(const std::string& text) {
 }
 
 std::string Progress::counts() const {
+  if (!has_counts_) return "";
   if (step_.find("wait_gone") != std::string::npos) {
     return fmt::format("{} pod{} left", total_, total_ == 1 ? "" : "s");
   }
@@ -115,6 +116,11 @@ void Progress::on_progress(const drsync::MigrationProgress& p) {
     step_started_ = last_draw_ = Clock::now();
     last_done_ = static_cast<std::size_t>(-1);
   }
+  // Migration announces each step with an empty event right after the step hook: no counts yet.
+  bool announcement = fresh_ && p.done == 0 && p.total == 0 && p.object.empty();
+  fresh_ = false;
+  if (announcement) return;
+  has_counts_ = true;
   object_ = p.object;
   done_ = p.done;
   total_ = p.total;
@@ -127,6 +133,8 @@ void Progress::on_step(const drsync::StepEvent& e) {
     step_ = e.step;
     object_.clear();
     done_ = total_ = 0;
+    fresh_ = true;
+    has_counts_ = false;
     last_done_ = static_cast<std::size_t>(-1);
     step_started_ = last_draw_ = Clock::now();
     if (tty_)

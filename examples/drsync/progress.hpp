@@ -40,7 +40,9 @@ class Progress {
   bool tty_;
   LogLevel level_;
   std::mutex mutex_;
-  bool open_ = false;  // a bar line is on screen without its newline
+  bool open_ = false;        // a bar line is on screen without its newline
+  bool fresh_ = false;       // the step just began (its announcement event is next)
+  bool has_counts_ = false;  // the step reported counts
   std::string step_;
   std::string object_;
   std::size_t done_ = 0, total_ = 0;

@@ -163,7 +163,8 @@ class DRSYNC_API Cluster {
   std::string server_version() const;
 
   // --- Verbs (throw Error on failure) ---------------------------------------------------------
-  ObjectList list(const ResourceInfo& r, std::string_view ns, const ListOptions& options = {}) const;
+  ObjectList list(const ResourceInfo& r, std::string_view ns,
+                  const ListOptions& options = {}) const;
   Object get(const ResourceInfo& r, std::string_view ns, std::string_view name) const;
   std::optional<Object> try_get(const ResourceInfo& r, std::string_view ns,
                                 std::string_view name) const;

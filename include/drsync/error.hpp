@@ -13,27 +13,27 @@ namespace drsync {
 
 enum class Errc {
   ok = 0,
-  invalid_argument,   // the caller's input (options, YAML, plan) is wrong
-  config,             // kubeconfig / in-cluster configuration is wrong or unreadable
-  not_found,          // 404
-  already_exists,     // 409 AlreadyExists
-  conflict,           // 409 Conflict (stale resourceVersion)
-  invalid,            // 422 Invalid (field causes attached)
-  bad_request,        // 400
-  forbidden,          // 403
-  unauthorized,       // 401
-  method_not_allowed, // 405
-  gone,               // 410 Expired / Gone
-  too_many_requests,  // 429 after retries
-  timeout,            // 504 / request or operation timeout
-  server_error,       // other 5xx after retries
-  network,            // connection refused/reset, DNS, ...
-  tls,                // certificate verification, bad client key, ...
-  unavailable,        // the cluster cannot be reached at all (used by Migration)
-  fenced,             // refused: the target side is active (fencing)
-  pending,            // refused: another operation is half-done
-  cancelled,          // the caller cancelled
-  internal,           // a bug in libdrsync
+  invalid_argument,    // the caller's input (options, YAML, plan) is wrong
+  config,              // kubeconfig / in-cluster configuration is wrong or unreadable
+  not_found,           // 404
+  already_exists,      // 409 AlreadyExists
+  conflict,            // 409 Conflict (stale resourceVersion)
+  invalid,             // 422 Invalid (field causes attached)
+  bad_request,         // 400
+  forbidden,           // 403
+  unauthorized,        // 401
+  method_not_allowed,  // 405
+  gone,                // 410 Expired / Gone
+  too_many_requests,   // 429 after retries
+  timeout,             // 504 / request or operation timeout
+  server_error,        // other 5xx after retries
+  network,             // connection refused/reset, DNS, ...
+  tls,                 // certificate verification, bad client key, ...
+  unavailable,         // the cluster cannot be reached at all (used by Migration)
+  fenced,              // refused: the target side is active (fencing)
+  pending,             // refused: another operation is half-done
+  cancelled,           // the caller cancelled
+  internal,            // a bug in libdrsync
 };
 
 // A stable, lowercase name for a code ("not_found", ...).

@@ -22,7 +22,8 @@ namespace drsync {
 
 inline constexpr const char* kOriginalReplicasAnnotation = "drsync.io/original-replicas";
 inline constexpr const char* kOriginalValueAnnotation = "drsync.io/original-value";
-inline constexpr const char* kStorkReplicasAnnotation = "stork.libopenstorage.org/migrationReplicas";
+inline constexpr const char* kStorkReplicasAnnotation =
+    "stork.libopenstorage.org/migrationReplicas";
 inline constexpr const char* kDrSyncerReplicasAnnotation = "dr-syncer.io/original-replicas";
 
 enum class ScaleType { Int, Bool, String };

@@ -55,14 +55,15 @@ struct StepEvent {
 struct MigrationOptions {
   SyncOptions sync;  // for the sync step (stop_workloads is always on)
   WorkloadSelector subset;
-  bool force = false;               // override fencing and pending-operation refusals
-  bool source_unavailable = false;  // do not even try the source (a disaster)
-  int source_probe_attempts = 3;    // bounded probes before treating the source as down
+  bool force = false;                      // override fencing and pending-operation refusals
+  bool source_unavailable = false;         // do not even try the source (a disaster)
+  int source_probe_attempts = 3;           // bounded probes before treating the source as down
   std::chrono::seconds wait_timeout{300};  // wait_ready
   std::chrono::seconds gone_timeout{120};  // wait_gone
   std::chrono::milliseconds poll_interval{500};
-  bool rollback_on_failure = false;  // cutover: re-activate the source if the destination is not ready
-  bool migrate_data = false;         // run data_hook during cutover
+  bool rollback_on_failure =
+      false;                  // cutover: re-activate the source if the destination is not ready
+  bool migrate_data = false;  // run data_hook during cutover
   bool reverse_migrate_data = false;  // run data_hook (reverse) first during failback
   bool reverse_sync = false;          // failback: copy destination changes back to the source first
   std::string journal_file;           // optional local journal (fsync'd)
@@ -131,8 +132,8 @@ struct DRSYNC_API MigrationStatus {
 
 class DRSYNC_API Migration {
  public:
-  Migration(Cluster source, std::string source_namespace, Cluster dest,
-            std::string dest_namespace, MigrationOptions options = {});
+  Migration(Cluster source, std::string source_namespace, Cluster dest, std::string dest_namespace,
+            MigrationOptions options = {});
   ~Migration();
   Migration(Migration&&) noexcept;
   Migration& operator=(Migration&&) noexcept;
@@ -146,8 +147,8 @@ class DRSYNC_API Migration {
   // The steps (each idempotent). `from`/`to` follow the mode being run: during a cutover the sync
   // goes source -> destination, during a failback destination -> source.
   void sync(Side from, Side to);
-  void record(Side side);  // write the originals of `side`'s workloads onto them and the journal
-  void fence(Side side);   // mark the side passive
+  void record(Side side);   // write the originals of `side`'s workloads onto them and the journal
+  void fence(Side side);    // mark the side passive
   void unfence(Side side);  // mark the side active
   void scale_down(Side side);
   void scale_up(Side side);

@@ -89,7 +89,8 @@ struct ObjectList {
 
 // Helpers for reading JSON values without boilerplate.
 DRSYNC_API std::string_view json_str(const rapidjson::Value* v) noexcept;
-DRSYNC_API const rapidjson::Value* json_get(const rapidjson::Value& v, std::string_view key) noexcept;
+DRSYNC_API const rapidjson::Value* json_get(const rapidjson::Value& v,
+                                            std::string_view key) noexcept;
 DRSYNC_API rapidjson::Value json_string(std::string_view s, Object::Allocator& a);
 
 }  // namespace drsync

@@ -27,7 +27,7 @@ struct ClusterRef {
 
 struct PlanNamespace {
   std::string source;
-  std::string destination;  // defaults to source
+  std::string destination;   // defaults to source
   MigrationOptions options;  // plan defaults + this pair's overrides
 };
 

@@ -91,7 +91,10 @@ struct DRSYNC_API SyncResult {
   bool dry_run = false;
   // A partial failure is a failure.
   bool ok() const noexcept { return errors.empty(); }
-  int count(Action a) const { auto it = counts.find(a); return it == counts.end() ? 0 : it->second; }
+  int count(Action a) const {
+    auto it = counts.find(a);
+    return it == counts.end() ? 0 : it->second;
+  }
   std::string to_json() const;
 };
 

@@ -1,6 +1,6 @@
 // Transforms: an ordered list of small named units that turn a source object into the object
-// written to the destination (step 3 of discover -> select -> transform -> diff -> apply -> report).
-// Each unit is pure: it reads the object and the context and edits the object in place.
+// written to the destination (step 3 of discover -> select -> transform -> diff -> apply ->
+// report). Each unit is pure: it reads the object and the context and edits the object in place.
 #pragma once
 
 #include <map>
@@ -42,12 +42,12 @@ class DRSYNC_API Transform {
 using TransformList = std::vector<std::shared_ptr<const Transform>>;
 
 // The named units, in the order the default pipeline runs them.
-DRSYNC_API std::shared_ptr<const Transform> strip_server_fields();   // "strip-server-fields"
-DRSYNC_API std::shared_ptr<const Transform> remap_namespace();       // "remap-namespace"
-DRSYNC_API std::shared_ptr<const Transform> service_cluster_fields(); // "service"
-DRSYNC_API std::shared_ptr<const Transform> pvc_binding();           // "persistentvolumeclaim"
-DRSYNC_API std::shared_ptr<const Transform> job_controller_uid();    // "job"
-DRSYNC_API std::shared_ptr<const Transform> image_rewrite();         // "image-rewrite"
+DRSYNC_API std::shared_ptr<const Transform> strip_server_fields();       // "strip-server-fields"
+DRSYNC_API std::shared_ptr<const Transform> remap_namespace();           // "remap-namespace"
+DRSYNC_API std::shared_ptr<const Transform> service_cluster_fields();    // "service"
+DRSYNC_API std::shared_ptr<const Transform> pvc_binding();               // "persistentvolumeclaim"
+DRSYNC_API std::shared_ptr<const Transform> job_controller_uid();        // "job"
+DRSYNC_API std::shared_ptr<const Transform> image_rewrite();             // "image-rewrite"
 DRSYNC_API std::shared_ptr<const Transform> apply_resource_modifiers();  // "resource-modifiers"
 
 // The default pipeline (all of the above, in that order). Workload scale-to-zero is not a
@@ -67,7 +67,8 @@ DRSYNC_API std::string canonical_json(const rapidjson::Value& value);
 // version: v1
 // resourceModifierRules:
 // - conditions: {groupResource, resourceNameRegex, namespaces, labelSelector, matches}
-//   patches: [RFC 6902 ops incl. test] | mergePatches: [{patchData}] | strategicPatches: [{patchData}]
+//   patches: [RFC 6902 ops incl. test] | mergePatches: [{patchData}] | strategicPatches:
+//   [{patchData}]
 class DRSYNC_API ResourceModifiers {
  public:
   // Strict parsing: unknown keys, a bad regex, a bad JSON pointer or a bad operation is an

@@ -41,9 +41,9 @@ Object Object::parse(std::string_view json) {
   auto doc = std::make_shared<rapidjson::Document>();
   doc->Parse(json.data(), json.size());
   if (doc->HasParseError()) {
-    throw Error(Errc::invalid_argument,
-                std::string("invalid JSON at offset ") + std::to_string(doc->GetErrorOffset()) +
-                    ": " + rapidjson::GetParseError_En(doc->GetParseError()));
+    throw Error(Errc::invalid_argument, std::string("invalid JSON at offset ") +
+                                            std::to_string(doc->GetErrorOffset()) + ": " +
+                                            rapidjson::GetParseError_En(doc->GetParseError()));
   }
   Value* v = doc.get();
   return Object(std::move(doc), v);
@@ -56,7 +56,9 @@ Object Object::copy_of(const Value& value) {
   return Object(std::move(doc), v);
 }
 
-Object Object::clone() const { return copy_of(*value_); }
+Object Object::clone() const {
+  return copy_of(*value_);
+}
 
 std::string_view Object::group() const noexcept {
   std::string_view av = api_version();
@@ -128,7 +130,8 @@ static void set_member(Value& map, std::string_view key, std::string_view value,
 }
 
 static void remove_member(Value* map, std::string_view key) {
-  if (map && map->IsObject()) map->RemoveMember(Value(rapidjson::StringRef(key.data(), key.size())));
+  if (map && map->IsObject())
+    map->RemoveMember(Value(rapidjson::StringRef(key.data(), key.size())));
 }
 
 void Object::set_label(std::string_view key, std::string_view value) {
@@ -143,7 +146,9 @@ void Object::remove_label(std::string_view key) {
 void Object::remove_annotation(std::string_view key) {
   remove_member(const_cast<Value*>(meta_map("annotations")), key);
 }
-void Object::set_name(std::string_view name) { set_member(metadata(), "name", name, allocator()); }
+void Object::set_name(std::string_view name) {
+  set_member(metadata(), "name", name, allocator());
+}
 void Object::set_namespace(std::string_view ns) {
   set_member(metadata(), "namespace", ns, allocator());
 }

@@ -16,7 +16,9 @@ namespace {
 
 using rapidjson::Value;
 
-bool is_null_scalar(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+bool is_null_scalar(const std::string& s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
 
 // A plain scalar typed by the YAML 1.2 core schema.
 Value plain_scalar(const std::string& s, Object::Allocator& a) {
@@ -38,7 +40,8 @@ Value plain_scalar(const std::string& s, Object::Allocator& a) {
     return Value(static_cast<int64_t>(std::strtoll(s.c_str() + 2, nullptr, 8)));
   } else if (std::regex_match(s, float_re)) {
     return Value(std::strtod(s.c_str(), nullptr));
-  } else if (s == ".inf" || s == "+.inf" || s == ".Inf" || s == "-.inf" || s == ".nan" || s == ".NaN") {
+  } else if (s == ".inf" || s == "+.inf" || s == ".Inf" || s == "-.inf" || s == ".nan" ||
+             s == ".NaN") {
     // JSON has no infinities or NaN: keep the text.
   }
   return json_string(s, a);

@@ -25,7 +25,8 @@ Value typed_value(ScaleType type, std::string_view text, Object::Allocator& a) {
       char* end = nullptr;
       std::string s(text);
       long long n = std::strtoll(s.c_str(), &end, 10);
-      if (s.empty() || *end != '\0') throw Error(Errc::invalid_argument, "not an integer scale value: " + s);
+      if (s.empty() || *end != '\0')
+        throw Error(Errc::invalid_argument, "not an integer scale value: " + s);
       return Value(static_cast<int64_t>(n));
     }
     case ScaleType::Bool:
@@ -63,13 +64,15 @@ ReplicaLedger::ReplicaLedger(std::vector<ScaleSpec> extra) {
   };
   for (auto& s : extra) {
     if (s.path.empty() || s.path.front() != '/') {
-      throw Error(Errc::invalid_argument, "scale path of " + s.kind + " must be a JSON pointer: " + s.path);
+      throw Error(Errc::invalid_argument,
+                  "scale path of " + s.kind + " must be a JSON pointer: " + s.path);
     }
     specs_.push_back(std::move(s));
   }
 }
 
-const ScaleSpec* ReplicaLedger::spec_for(std::string_view group, std::string_view kind) const noexcept {
+const ScaleSpec* ReplicaLedger::spec_for(std::string_view group,
+                                         std::string_view kind) const noexcept {
   for (const auto& s : specs_) {
     if (s.group == group && s.kind == kind) return &s;
   }
@@ -91,7 +94,8 @@ std::optional<ScaleValue> ReplicaLedger::recorded(const Object& obj) const {
   const ScaleSpec* spec = spec_for(obj.group(), obj.kind());
   if (spec == nullptr) return std::nullopt;
   if (spec->replicas()) {
-    for (const char* key : {kOriginalReplicasAnnotation, kStorkReplicasAnnotation, kDrSyncerReplicasAnnotation}) {
+    for (const char* key :
+         {kOriginalReplicasAnnotation, kStorkReplicasAnnotation, kDrSyncerReplicasAnnotation}) {
       if (obj.has_annotation(key)) return ScaleValue{std::string(obj.annotation(key)), key};
     }
     return std::nullopt;
@@ -100,7 +104,8 @@ std::optional<ScaleValue> ReplicaLedger::recorded(const Object& obj) const {
   rapidjson::Document d;
   std::string_view text = obj.annotation(kOriginalValueAnnotation);
   d.Parse(text.data(), text.size());
-  if (d.HasParseError() || !d.IsObject() || json_str(json_get(d, "path")) != spec->path) return std::nullopt;
+  if (d.HasParseError() || !d.IsObject() || json_str(json_get(d, "path")) != spec->path)
+    return std::nullopt;
   const Value* v = json_get(d, "value");
   if (v == nullptr) return std::nullopt;
   return ScaleValue{value_text(*v), kOriginalValueAnnotation};
@@ -151,7 +156,8 @@ void ReplicaLedger::clear_record(Object& obj) const {
 void ReplicaLedger::set_value(Object& obj, std::string_view value) const {
   const ScaleSpec* spec = spec_for(obj.group(), obj.kind());
   if (spec == nullptr) return;
-  rapidjson::Pointer(spec->path.c_str()).Set(obj.json(), typed_value(spec->type, value, obj.allocator()), obj.allocator());
+  rapidjson::Pointer(spec->path.c_str())
+      .Set(obj.json(), typed_value(spec->type, value, obj.allocator()), obj.allocator());
 }
 
 void ReplicaLedger::set_stopped(Object& obj) const {
@@ -173,7 +179,10 @@ std::string ReplicaLedger::scale_patch(const ScaleSpec& spec, std::string_view v
     if (rec) {
       // Build the annotation on a scratch object of the same kind, then copy it over.
       Object tmp;
-      tmp.json().AddMember("apiVersion", Value(spec.group.empty() ? "v1" : (spec.group + "/v1").c_str(), tmp.allocator()), tmp.allocator());
+      tmp.json().AddMember(
+          "apiVersion",
+          Value(spec.group.empty() ? "v1" : (spec.group + "/v1").c_str(), tmp.allocator()),
+          tmp.allocator());
       tmp.json().AddMember("kind", Value(spec.kind.c_str(), tmp.allocator()), tmp.allocator());
       record(tmp, *rec);
       const Value* anns = tmp.find("/metadata/annotations");

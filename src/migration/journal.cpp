@@ -68,7 +68,9 @@ Journal Journal::from_json(const std::string& text) {
 }
 
 namespace {
-ResourceInfo configmaps() { return {"", "v1", "configmaps", "ConfigMap", true, {}, {}, {}, {}}; }
+ResourceInfo configmaps() {
+  return {"", "v1", "configmaps", "ConfigMap", true, {}, {}, {}, {}};
+}
 }  // namespace
 
 std::optional<StateStore::State> StateStore::load() const {
@@ -96,7 +98,8 @@ void StateStore::save(const std::optional<std::string>& role,
     Object cm = Object::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{}})");
     cm.set_name(kStateConfigMap);
     cm.set_label("drsync.io/state", "true");
-    cm.json().AddMember("data", rapidjson::Value(patch.json()["data"], cm.allocator()), cm.allocator());
+    cm.json().AddMember("data", rapidjson::Value(patch.json()["data"], cm.allocator()),
+                        cm.allocator());
     try {
       cluster_.create(configmaps(), ns_, cm);
     } catch (const Error& e2) {
@@ -111,7 +114,8 @@ void write_journal_file(const std::string& path, const Journal& journal) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw Error(Errc::invalid_argument, path + ": cannot write journal file");
   std::string text = journal.to_json() + "\n";
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     throw Error(Errc::internal, path + ": cannot write journal file");

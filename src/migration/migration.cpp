@@ -16,12 +16,17 @@ using detail::Journal;
 using detail::Workload;
 using Clock = std::chrono::steady_clock;
 
-const char* side_name(Side s) noexcept { return s == Side::Source ? "source" : "destination"; }
+const char* side_name(Side s) noexcept {
+  return s == Side::Source ? "source" : "destination";
+}
 const char* mode_name(Mode m) noexcept {
   switch (m) {
-    case Mode::Stage: return "Stage";
-    case Mode::Cutover: return "Cutover";
-    case Mode::Failback: return "Failback";
+    case Mode::Stage:
+      return "Stage";
+    case Mode::Cutover:
+      return "Cutover";
+    case Mode::Failback:
+      return "Failback";
   }
   return "?";
 }
@@ -54,7 +59,9 @@ struct Migration::Impl {
 
   const Cluster& cluster(Side s) const { return s == Side::Source ? source : dest; }
   const std::string& ns(Side s) const { return s == Side::Source ? source_ns : dest_ns; }
-  const detail::StateStore& state(Side s) const { return s == Side::Source ? source_state : dest_state; }
+  const detail::StateStore& state(Side s) const {
+    return s == Side::Source ? source_state : dest_state;
+  }
 
   std::vector<Workload> workloads(Side s, const std::set<std::string>* only_kinds = nullptr) const {
     auto list = detail::list_workloads(cluster(s), ns(s), ledger, options.subset, only_kinds);
@@ -69,7 +76,8 @@ struct Migration::Impl {
     if (options.cancel.cancelled()) throw Error(Errc::cancelled, "operation cancelled");
   }
 
-  void progress(const std::string& step, const std::string& object, size_t done, size_t total) const {
+  void progress(const std::string& step, const std::string& object, size_t done,
+                size_t total) const {
     if (options.progress) options.progress(MigrationProgress{step, object, done, total});
   }
 
@@ -137,8 +145,8 @@ struct Migration::Impl {
         source.server_version();
         return true;
       } catch (const Error& e) {
-        if (e.code() != Errc::network && e.code() != Errc::timeout && e.code() != Errc::server_error &&
-            e.code() != Errc::tls) {
+        if (e.code() != Errc::network && e.code() != Errc::timeout &&
+            e.code() != Errc::server_error && e.code() != Errc::tls) {
           return true;  // it answered (403, ...): reachable
         }
       }
@@ -159,9 +167,10 @@ struct Migration::Impl {
       if (pending->mode != mode_name(m) && !options.force) {
         std::string steps;
         for (const auto& s : pending->steps_done) steps += (steps.empty() ? "" : ", ") + s;
-        throw Error(Errc::pending, std::string("a ") + pending->mode + " started " + pending->started +
-                                       " is not finished (steps done: " + (steps.empty() ? "none" : steps) +
-                                       "): re-run " + pending->mode + " to complete it, or force");
+        throw Error(Errc::pending,
+                    std::string("a ") + pending->mode + " started " + pending->started +
+                        " is not finished (steps done: " + (steps.empty() ? "none" : steps) +
+                        "): re-run " + pending->mode + " to complete it, or force");
       }
       if (pending->mode == mode_name(m) && pending->subset == subset_text()) {
         journal = *pending;
@@ -284,8 +293,12 @@ void Migration::record(Side side) {
   }
 }
 
-void Migration::fence(Side side) { impl_->state(side).save(std::string("passive"), std::nullopt); }
-void Migration::unfence(Side side) { impl_->state(side).save(std::string("active"), std::nullopt); }
+void Migration::fence(Side side) {
+  impl_->state(side).save(std::string("passive"), std::nullopt);
+}
+void Migration::unfence(Side side) {
+  impl_->state(side).save(std::string("active"), std::nullopt);
+}
 
 void Migration::scale_down(Side side) {
   auto& m = *impl_;
@@ -294,7 +307,8 @@ void Migration::scale_down(Side side) {
   for (const auto& w : list) {
     std::string key = w.type.group_resource() + "/" + std::string(w.obj.name());
     auto it = m.journal.values.find(key);
-    ScaleValue original = it != m.journal.values.end() ? ScaleValue{it->second, "journal"} : m.ledger.original(w.obj);
+    ScaleValue original =
+        it != m.journal.values.end() ? ScaleValue{it->second, "journal"} : m.ledger.original(w.obj);
     auto recorded = m.ledger.recorded(w.obj);
     if (m.ledger.is_stopped(w.obj) && recorded && recorded->value == original.value) continue;
     // One request: the original goes onto the object in the same write that stops it.
@@ -358,8 +372,9 @@ void Migration::wait_gone(Side side) {
     if (Clock::now() > deadline) {
       std::string names;
       for (const auto& r : remaining) names += (names.empty() ? "" : ", ") + r;
-      throw Error(Errc::timeout, std::string("pods still running on the ") + side_name(side) + " after " +
-                                     std::to_string(m.options.gone_timeout.count()) + " s: " + names);
+      throw Error(Errc::timeout, std::string("pods still running on the ") + side_name(side) +
+                                     " after " + std::to_string(m.options.gone_timeout.count()) +
+                                     " s: " + names);
     }
   }
 }
@@ -402,7 +417,8 @@ void Migration::wait_ready(Side side) {
       std::string names;
       for (const auto& r : not_ready) names += (names.empty() ? "" : ", ") + r;
       throw Error(Errc::timeout, std::string("not ready on the ") + side_name(side) + " after " +
-                                     std::to_string(m.options.wait_timeout.count()) + " s: " + names);
+                                     std::to_string(m.options.wait_timeout.count()) +
+                                     " s: " + names);
     }
   }
 }
@@ -426,19 +442,22 @@ void Migration::verify(Side active) {
   if (passive == Side::Source && !m.source_reachable) return;
   for (const auto& w : m.workloads(passive)) {
     if (!m.ledger.is_stopped(w.obj)) {
-      m.report.errors.push_back(w.type.group_resource() + "/" + std::string(w.obj.name()) + " on the " +
-                                side_name(passive) + " is not stopped");
+      m.report.errors.push_back(w.type.group_resource() + "/" + std::string(w.obj.name()) +
+                                " on the " + side_name(passive) + " is not stopped");
     }
   }
 }
 
-MigrationReport Migration::report() const { return impl_->report; }
+MigrationReport Migration::report() const {
+  return impl_->report;
+}
 
 std::map<std::string, std::string> Migration::ledger(Side side) {
   auto& m = *impl_;
   std::map<std::string, std::string> out;
   for (const auto& w : m.workloads(side)) {
-    if (auto r = m.ledger.recorded(w.obj)) out[w.type.group_resource() + "/" + std::string(w.obj.name())] = r->value;
+    if (auto r = m.ledger.recorded(w.obj))
+      out[w.type.group_resource() + "/" + std::string(w.obj.name())] = r->value;
   }
   return out;
 }
@@ -459,7 +478,7 @@ MigrationStatus Migration::status() {
     if (auto s = m.source_state.load()) st.source_role = s->role;
   }
   st.active_side = st.dest_role == "active" ? "destination"
-                   : (st.source_role == "passive" ? "unknown" : "source");
+                                            : (st.source_role == "passive" ? "unknown" : "source");
   st.recorded = ledger(Side::Destination);
   return st;
 }
@@ -470,9 +489,10 @@ MigrationReport Migration::stage() {
   auto& m = *impl_;
   auto dest = m.dest_state.load();
   if (dest && dest->role == "active" && !m.options.force) {
-    throw Error(Errc::fenced, "the destination namespace " + m.dest_ns +
-                                  " is the active side: a Stage would overwrite a live DR site. Run "
-                                  "Failback first, or force (live replica counts are left untouched)");
+    throw Error(Errc::fenced,
+                "the destination namespace " + m.dest_ns +
+                    " is the active side: a Stage would overwrite a live DR site. Run "
+                    "Failback first, or force (live replica counts are left untouched)");
   }
   bool resumed = m.begin(Mode::Stage);
   (void)resumed;
@@ -496,8 +516,8 @@ MigrationReport Migration::cutover() {
   if (!resumed) {
     auto last = m.load_journal();
     auto dest = m.dest_state.load();
-    if (last && last->mode == "Cutover" && last->status == "done" && last->subset == m.subset_text() &&
-        dest && dest->role == "active" && !m.options.force) {
+    if (last && last->mode == "Cutover" && last->status == "done" &&
+        last->subset == m.subset_text() && dest && dest->role == "active" && !m.options.force) {
       m.skipped("cutover", "already cut over: the destination is active");
       m.journal = *last;
       m.report.ok = true;
@@ -520,10 +540,12 @@ MigrationReport Migration::cutover() {
       m.step(*this, "wait_gone", [&] { wait_gone(Side::Source); });
       m.report.source_fenced = true;
     } else {
-      m.report.warnings.push_back("the source cluster " + m.source.server() +
-                                  " is unreachable: it was NOT fenced or scaled down; fence it when it "
-                                  "returns (re-run Cutover, or Failback)");
-      for (const char* s : {"sync", "fence", "scale_down", "wait_gone"}) m.skipped(s, "source unreachable");
+      m.report.warnings.push_back(
+          "the source cluster " + m.source.server() +
+          " is unreachable: it was NOT fenced or scaled down; fence it when it "
+          "returns (re-run Cutover, or Failback)");
+      for (const char* s : {"sync", "fence", "scale_down", "wait_gone"})
+        m.skipped(s, "source unreachable");
       m.step(*this, "record", [&] { record(Side::Destination); });
     }
     if (m.options.migrate_data) {
@@ -565,8 +587,8 @@ MigrationReport Migration::failback() {
   if (!resumed) {
     auto last = m.load_journal();
     auto dest = m.dest_state.load();
-    if (last && last->mode == "Failback" && last->status == "done" && last->subset == m.subset_text() &&
-        dest && dest->role == "passive" && !m.options.force) {
+    if (last && last->mode == "Failback" && last->status == "done" &&
+        last->subset == m.subset_text() && dest && dest->role == "passive" && !m.options.force) {
       m.skipped("failback", "already failed back: the source is active");
       m.journal = *last;
       m.report.ok = true;
@@ -577,7 +599,8 @@ MigrationReport Migration::failback() {
   }
   m.source_reachable = m.probe_source();
   if (!m.source_reachable) {
-    throw Error(Errc::unavailable, "the source cluster " + m.source.server() + " is unreachable: cannot fail back");
+    throw Error(Errc::unavailable,
+                "the source cluster " + m.source.server() + " is unreachable: cannot fail back");
   }
   if (!resumed && !m.options.force) {
     auto dest = m.dest_state.load();
@@ -596,7 +619,8 @@ MigrationReport Migration::failback() {
   }
   m.save_journal();
   try {
-    if (m.options.reverse_sync) m.step(*this, "sync", [&] { sync(Side::Destination, Side::Source); });
+    if (m.options.reverse_sync)
+      m.step(*this, "sync", [&] { sync(Side::Destination, Side::Source); });
     if (m.options.reverse_migrate_data) {
       m.step(*this, "migrate_data", [&] { migrate_data(Side::Destination, Side::Source); });
     }

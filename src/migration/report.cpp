@@ -106,20 +106,25 @@ std::string MigrationReport::to_json() const {
 std::string MigrationReport::to_markdown() const {
   std::ostringstream md;
   md << "# drsync " << mode_name(mode) << " report\n\n";
-  md << "- Result: **" << (ok ? "succeeded" : "FAILED") << "**" << (rolled_back ? " (rolled back)" : "") << "\n";
+  md << "- Result: **" << (ok ? "succeeded" : "FAILED") << "**"
+     << (rolled_back ? " (rolled back)" : "") << "\n";
   md << "- Started: " << started << ", finished: " << finished << "\n";
-  md << "- Source reachable: " << (source_reachable ? "yes" : "no") << "; source fenced: "
-     << (source_fenced ? "yes" : "no") << "\n\n";
-  md << "## Steps\n\n| step | status | started | finished | note |\n| --- | --- | --- | --- | --- |\n";
+  md << "- Source reachable: " << (source_reachable ? "yes" : "no")
+     << "; source fenced: " << (source_fenced ? "yes" : "no") << "\n\n";
+  md << "## Steps\n\n| step | status | started | finished | note |\n| --- | --- | --- | --- | --- "
+        "|\n";
   for (const auto& s : steps) {
-    md << "| " << s.name << " | " << s.status << " | " << s.started << " | " << s.finished << " | " << s.message << " |\n";
+    md << "| " << s.name << " | " << s.status << " | " << s.started << " | " << s.finished << " | "
+       << s.message << " |\n";
   }
   md << "\n## Scale changes\n\n";
-  if (changes.empty()) md << "None.\n";
+  if (changes.empty())
+    md << "None.\n";
   else {
     md << "| side | workload | from | to |\n| --- | --- | --- | --- |\n";
     for (const auto& c : changes) {
-      md << "| " << side_name(c.side) << " | " << c.resource << "/" << c.name << " | " << c.from << " | " << c.to << " |\n";
+      md << "| " << side_name(c.side) << " | " << c.resource << "/" << c.name << " | " << c.from
+         << " | " << c.to << " |\n";
     }
   }
   if (!readiness.empty()) {
@@ -127,8 +132,9 @@ std::string MigrationReport::to_markdown() const {
     for (const auto& r : readiness) md << "- " << r << "\n";
   }
   if (sync) {
-    md << "\n## Sync\n\n" << sync->count(Action::Create) << " created, " << sync->count(Action::Update)
-       << " updated, " << sync->count(Action::Unchanged) << " unchanged, " << sync->count(Action::Prune)
+    md << "\n## Sync\n\n"
+       << sync->count(Action::Create) << " created, " << sync->count(Action::Update) << " updated, "
+       << sync->count(Action::Unchanged) << " unchanged, " << sync->count(Action::Prune)
        << " pruned, " << sync->errors.size() << " errors.\n";
   }
   auto table = [&](const char* title, const std::vector<WorkloadState>& list) {
@@ -139,7 +145,8 @@ std::string MigrationReport::to_markdown() const {
     }
     md << "| workload | scale | ready | recorded original |\n| --- | --- | --- | --- |\n";
     for (const auto& s : list) {
-      md << "| " << s.resource << "/" << s.name << " | " << s.value << " | " << s.ready << " | " << s.recorded << " |\n";
+      md << "| " << s.resource << "/" << s.name << " | " << s.value << " | " << s.ready << " | "
+         << s.recorded << " |\n";
     }
   };
   table("source", source_state);

@@ -22,7 +22,8 @@ std::string trim(std::string s) {
 bool name_matches(const std::string& pattern, const Workload& w) {
   auto slash = pattern.find('/');
   if (slash == std::string::npos) return pattern == w.obj.name();
-  return pattern.substr(slash + 1) == w.obj.name() && type_matches(w.type, pattern.substr(0, slash));
+  return pattern.substr(slash + 1) == w.obj.name() &&
+         type_matches(w.type, pattern.substr(0, slash));
 }
 
 }  // namespace
@@ -66,7 +67,8 @@ std::vector<Workload> list_workloads(const Cluster& c, const std::string& ns,
       if (!subset.empty()) {
         bool named = std::any_of(subset.names.begin(), subset.names.end(),
                                  [&](const std::string& n) { return name_matches(n, w); });
-        bool labelled = !subset.label_selector.empty() && selector_matches(subset.label_selector, w.obj);
+        bool labelled =
+            !subset.label_selector.empty() && selector_matches(subset.label_selector, w.obj);
         if (!named && !labelled) continue;
       }
       out.push_back(std::move(w));
@@ -90,7 +92,8 @@ std::string ready_text(const Object& obj) {
 bool is_ready(const Object& obj) {
   std::string_view kind = obj.kind();
   std::int64_t want = int_at(obj, "/spec/replicas", 1);
-  if (int_at(obj, "/status/observedGeneration", 0) < int_at(obj, "/metadata/generation", 0)) return false;
+  if (int_at(obj, "/status/observedGeneration", 0) < int_at(obj, "/metadata/generation", 0))
+    return false;
   if (kind == "Deployment") {
     return int_at(obj, "/status/availableReplicas", 0) >= want &&
            int_at(obj, "/status/updatedReplicas", 0) >= want;

@@ -1,6 +1,6 @@
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "drsync/error.hpp"
@@ -103,15 +103,22 @@ void apply_options_value(MigrationOptions& o, const Value& value, std::string_vi
   r.boolean("dryRun", s.dry_run);
   std::string policy;
   r.string("unmanaged", policy);
-  if (policy == "skip") s.unmanaged = UnmanagedPolicy::Skip;
-  else if (policy == "adopt") s.unmanaged = UnmanagedPolicy::Adopt;
-  else if (policy == "fail") s.unmanaged = UnmanagedPolicy::Fail;
-  else if (!policy.empty()) r.fail("unmanaged", "must be skip, adopt or fail");
+  if (policy == "skip")
+    s.unmanaged = UnmanagedPolicy::Skip;
+  else if (policy == "adopt")
+    s.unmanaged = UnmanagedPolicy::Adopt;
+  else if (policy == "fail")
+    s.unmanaged = UnmanagedPolicy::Fail;
+  else if (!policy.empty())
+    r.fail("unmanaged", "must be skip, adopt or fail");
   policy.clear();
   r.string("immutable", policy);
-  if (policy == "fail") s.immutable = ImmutablePolicy::Fail;
-  else if (policy == "recreate") s.immutable = ImmutablePolicy::Recreate;
-  else if (!policy.empty()) r.fail("immutable", "must be fail or recreate");
+  if (policy == "fail")
+    s.immutable = ImmutablePolicy::Fail;
+  else if (policy == "recreate")
+    s.immutable = ImmutablePolicy::Recreate;
+  else if (!policy.empty())
+    r.fail("immutable", "must be fail or recreate");
   r.string_map("storageClassMap", s.storage_class_map);
   r.string_map("accessModeMap", s.access_mode_map);
   r.string_map("imageMap", s.image_map);
@@ -119,7 +126,8 @@ void apply_options_value(MigrationOptions& o, const Value& value, std::string_vi
   std::string modifiers;
   r.string("resourceModifiers", modifiers);
   if (!modifiers.empty()) {
-    s.modifiers = std::make_shared<ResourceModifiers>(ResourceModifiers::load_file(resolve(base_dir, modifiers)));
+    s.modifiers = std::make_shared<ResourceModifiers>(
+        ResourceModifiers::load_file(resolve(base_dir, modifiers)));
   }
   if (const Value* kinds = r.get("scaleKinds")) {
     if (!kinds->IsArray()) r.fail("scaleKinds", "must be a list");
@@ -136,11 +144,16 @@ void apply_options_value(MigrationOptions& o, const Value& value, std::string_vi
       kr.string("stoppedValue", spec.stopped_value);
       kr.check_unknown();
       if (spec.kind.empty() || spec.path.empty()) kr.fail("", "kind and path are required");
-      if (type == "int") spec.type = ScaleType::Int;
-      else if (type == "bool") spec.type = ScaleType::Bool;
-      else if (type == "string") spec.type = ScaleType::String;
-      else kr.fail("type", "must be int, bool or string");
-      if (spec.stopped_value.empty()) spec.stopped_value = spec.type == ScaleType::Bool ? "true" : "0";
+      if (type == "int")
+        spec.type = ScaleType::Int;
+      else if (type == "bool")
+        spec.type = ScaleType::Bool;
+      else if (type == "string")
+        spec.type = ScaleType::String;
+      else
+        kr.fail("type", "must be int, bool or string");
+      if (spec.stopped_value.empty())
+        spec.stopped_value = spec.type == ScaleType::Bool ? "true" : "0";
       s.custom_scale_kinds.push_back(std::move(spec));
     }
   }
@@ -168,9 +181,10 @@ void apply_options_value(MigrationOptions& o, const Value& value, std::string_vi
   r.check_unknown();
   if (o.migrate_data || o.reverse_migrate_data) {
     if (!o.data_hook) {
-      throw Error(Errc::invalid_argument, std::string(origin) +
-                                              ": migrateData needs a PVC data mover, and none is built in yet: "
-                                              "install a data hook (C++ MigrationOptions::data_hook)");
+      throw Error(Errc::invalid_argument,
+                  std::string(origin) +
+                      ": migrateData needs a PVC data mover, and none is built in yet: "
+                      "install a data hook (C++ MigrationOptions::data_hook)");
     }
   }
 }
@@ -208,9 +222,11 @@ DrPlan parse_plan(std::string_view yaml, std::string_view origin, const std::str
   cluster("source", plan.source);
   cluster("destination", plan.destination);
   MigrationOptions defaults;
-  if (const Value* d = r.get("defaults")) apply_options_value(defaults, *d, r.path("defaults"), base_dir);
+  if (const Value* d = r.get("defaults"))
+    apply_options_value(defaults, *d, r.path("defaults"), base_dir);
   const Value* pairs = r.get("namespaces");
-  if (!pairs || !pairs->IsArray() || pairs->Empty()) r.fail("namespaces", "must list at least one namespace pair");
+  if (!pairs || !pairs->IsArray() || pairs->Empty())
+    r.fail("namespaces", "must list at least one namespace pair");
   int i = 0;
   for (const auto& p : pairs->GetArray()) {
     std::string where = r.path("namespaces[" + std::to_string(i++) + "]");
@@ -221,7 +237,8 @@ DrPlan parse_plan(std::string_view yaml, std::string_view origin, const std::str
     if (pn.source.empty()) pr.fail("source", "is required");
     if (pn.destination.empty()) pn.destination = pn.source;
     pn.options = defaults;
-    if (const Value* o = pr.get("options")) apply_options_value(pn.options, *o, where + ".options", base_dir);
+    if (const Value* o = pr.get("options"))
+      apply_options_value(pn.options, *o, where + ".options", base_dir);
     pr.check_unknown();
     plan.namespaces.push_back(std::move(pn));
   }

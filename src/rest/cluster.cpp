@@ -13,7 +13,9 @@ namespace drsync {
 Cluster::Impl::Impl(RestConfig config)
     : transport(config, detail::make_credential_source(config)) {}
 
-Response Cluster::Impl::send(Request request) { return transport.submit(std::move(request)).get(); }
+Response Cluster::Impl::send(Request request) {
+  return transport.submit(std::move(request)).get();
+}
 
 bool ResourceInfo::has_verb(std::string_view verb) const {
   return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
@@ -28,13 +30,23 @@ Cluster Cluster::from_kubeconfig(const std::string& path, const std::string& con
   return Cluster(load_kubeconfig(KubeconfigOptions{path, context}));
 }
 
-Cluster Cluster::in_cluster() { return Cluster(in_cluster_config()); }
+Cluster Cluster::in_cluster() {
+  return Cluster(in_cluster_config());
+}
 
-const RestConfig& Cluster::config() const noexcept { return impl_->transport.config(); }
-const std::string& Cluster::server() const noexcept { return config().server; }
-const std::string& Cluster::default_namespace() const noexcept { return config().namespace_; }
+const RestConfig& Cluster::config() const noexcept {
+  return impl_->transport.config();
+}
+const std::string& Cluster::server() const noexcept {
+  return config().server;
+}
+const std::string& Cluster::default_namespace() const noexcept {
+  return config().namespace_;
+}
 
-Response Cluster::send(Request request) const { return impl_->send(std::move(request)); }
+Response Cluster::send(Request request) const {
+  return impl_->send(std::move(request));
+}
 
 std::future<Response> Cluster::send_async(Request request) const {
   return impl_->transport.submit(std::move(request));
@@ -136,8 +148,10 @@ ObjectList Cluster::list(const ResourceInfo& r, std::string_view ns,
     Request req;
     req.verb = "list";
     req.path = path_for(r, ns);
-    if (!options.label_selector.empty()) req.query.emplace_back("labelSelector", options.label_selector);
-    if (!options.field_selector.empty()) req.query.emplace_back("fieldSelector", options.field_selector);
+    if (!options.label_selector.empty())
+      req.query.emplace_back("labelSelector", options.label_selector);
+    if (!options.field_selector.empty())
+      req.query.emplace_back("fieldSelector", options.field_selector);
     if (paging) req.query.emplace_back("limit", std::to_string(options.limit));
     if (!continue_token.empty()) req.query.emplace_back("continue", continue_token);
     if (!options.resource_version.empty() && continue_token.empty()) {
@@ -227,9 +241,15 @@ Object Cluster::patch(const ResourceInfo& r, std::string_view ns, std::string_vi
   req.path = path_for(r, ns, name);
   req.body = std::string(body);
   switch (type) {
-    case PatchType::Json: req.content_type = "application/json-patch+json"; break;
-    case PatchType::Merge: req.content_type = "application/merge-patch+json"; break;
-    case PatchType::StrategicMerge: req.content_type = "application/strategic-merge-patch+json"; break;
+    case PatchType::Json:
+      req.content_type = "application/json-patch+json";
+      break;
+    case PatchType::Merge:
+      req.content_type = "application/merge-patch+json";
+      break;
+    case PatchType::StrategicMerge:
+      req.content_type = "application/strategic-merge-patch+json";
+      break;
     case PatchType::Apply:
       req.content_type = "application/apply-patch+yaml";
       req.idempotent = true;  // applying the same configuration twice is the same as once
@@ -320,8 +340,12 @@ Object Cluster::set_scale(const ResourceInfo& r, std::string_view ns, std::strin
   return Object::parse(resp.body);
 }
 
-RequestStats Cluster::stats() const { return impl_->transport.counters().snapshot(); }
-void Cluster::reset_stats() const { impl_->transport.counters().reset(); }
+RequestStats Cluster::stats() const {
+  return impl_->transport.counters().snapshot();
+}
+void Cluster::reset_stats() const {
+  impl_->transport.counters().reset();
+}
 void Cluster::set_observer(RequestObserver observer) const {
   impl_->transport.set_observer(std::move(observer));
 }

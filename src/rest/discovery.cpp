@@ -135,7 +135,8 @@ std::vector<ResourceInfo> Cluster::Impl::discover() {
     Response resp = send(req);
     check_discovery(resp, "discovery /api");
     Object doc = Object::parse(resp.body);
-    for (const auto& v : strings(json_get(doc.json(), "versions"))) group_versions.emplace_back("", v);
+    for (const auto& v : strings(json_get(doc.json(), "versions")))
+      group_versions.emplace_back("", v);
   }
   {
     Request req;
@@ -148,7 +149,9 @@ std::vector<ResourceInfo> Cluster::Impl::discover() {
     if (groups && groups->IsArray()) {
       for (const auto& g : groups->GetArray()) {
         const Value* pv = json_get(g, "preferredVersion");
-        if (pv) group_versions.emplace_back(json_str(json_get(g, "name")), json_str(json_get(*pv, "version")));
+        if (pv)
+          group_versions.emplace_back(json_str(json_get(g, "name")),
+                                      json_str(json_get(*pv, "version")));
       }
     }
   }
@@ -178,8 +181,10 @@ std::vector<ResourceInfo> Cluster::resources(bool refresh) const {
 std::optional<ResourceInfo> Cluster::find_kind(std::string_view api_version,
                                                std::string_view kind) const {
   auto slash = api_version.find('/');
-  std::string_view group = slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
-  std::string_view version = slash == std::string_view::npos ? api_version : api_version.substr(slash + 1);
+  std::string_view group =
+      slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
+  std::string_view version =
+      slash == std::string_view::npos ? api_version : api_version.substr(slash + 1);
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& r : resources(pass == 1)) {
       if (r.group == group && r.kind == kind) {
@@ -224,8 +229,9 @@ ResourceInfo Cluster::resolve(std::string_view name) const {
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& r : resources(pass == 1)) {
       if (has_group && lower(r.group) != group_filter) continue;
-      bool match = r.resource == wanted || lower(r.kind) == wanted ||
-                   std::find(r.short_names.begin(), r.short_names.end(), wanted) != r.short_names.end();
+      bool match =
+          r.resource == wanted || lower(r.kind) == wanted ||
+          std::find(r.short_names.begin(), r.short_names.end(), wanted) != r.short_names.end();
       if (match) {
         ResourceInfo out = r;
         if (!version_filter.empty()) out.version = version_filter;

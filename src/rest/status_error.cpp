@@ -8,17 +8,28 @@ namespace drsync::detail {
 
 Errc errc_for_status(long http_status, std::string_view reason) {
   switch (http_status) {
-    case 400: return Errc::bad_request;
-    case 401: return Errc::unauthorized;
-    case 403: return Errc::forbidden;
-    case 404: return Errc::not_found;
-    case 405: return Errc::method_not_allowed;
-    case 409: return reason == "AlreadyExists" ? Errc::already_exists : Errc::conflict;
-    case 410: return Errc::gone;
-    case 422: return Errc::invalid;
-    case 429: return Errc::too_many_requests;
-    case 504: return Errc::timeout;
-    default: break;
+    case 400:
+      return Errc::bad_request;
+    case 401:
+      return Errc::unauthorized;
+    case 403:
+      return Errc::forbidden;
+    case 404:
+      return Errc::not_found;
+    case 405:
+      return Errc::method_not_allowed;
+    case 409:
+      return reason == "AlreadyExists" ? Errc::already_exists : Errc::conflict;
+    case 410:
+      return Errc::gone;
+    case 422:
+      return Errc::invalid;
+    case 429:
+      return Errc::too_many_requests;
+    case 504:
+      return Errc::timeout;
+    default:
+      break;
   }
   if (reason == "Timeout" || reason == "ServerTimeout") return Errc::timeout;
   if (http_status >= 500) return Errc::server_error;
@@ -44,7 +55,8 @@ Error error_from_response(const Response& response, std::string_view what,
       auto cs = details->value.FindMember("causes");
       if (cs != details->value.MemberEnd() && cs->value.IsArray()) {
         for (const auto& c : cs->value.GetArray()) {
-          if (c.IsObject()) causes.push_back({str(c, "field"), str(c, "reason"), str(c, "message")});
+          if (c.IsObject())
+            causes.push_back({str(c, "field"), str(c, "reason"), str(c, "message")});
         }
       }
     }

@@ -14,15 +14,24 @@ using Clock = std::chrono::steady_clock;
 constexpr long kBusyPollMs = 10;
 
 void Counters::count(const std::string& verb) {
-  if (verb == "list") ++list;
-  else if (verb == "get") ++get;
-  else if (verb == "create") ++create;
-  else if (verb == "update") ++update;
-  else if (verb == "patch") ++patch;
-  else if (verb == "delete") ++remove;
-  else if (verb == "watch") ++watch;
-  else if (verb == "discovery") ++discovery;
-  else ++other;
+  if (verb == "list")
+    ++list;
+  else if (verb == "get")
+    ++get;
+  else if (verb == "create")
+    ++create;
+  else if (verb == "update")
+    ++update;
+  else if (verb == "patch")
+    ++patch;
+  else if (verb == "delete")
+    ++remove;
+  else if (verb == "watch")
+    ++watch;
+  else if (verb == "discovery")
+    ++discovery;
+  else
+    ++other;
 }
 
 RequestStats Counters::snapshot() const {
@@ -41,8 +50,8 @@ RequestStats Counters::snapshot() const {
 }
 
 void Counters::reset() {
-  for (auto* c : {&list, &get, &create, &update, &patch, &remove, &watch, &discovery, &other,
-                  &retries}) {
+  for (auto* c :
+       {&list, &get, &create, &update, &patch, &remove, &watch, &discovery, &other, &retries}) {
     c->store(0);
   }
 }
@@ -95,7 +104,8 @@ bool header_is(std::string_view line, std::string_view name) {
 std::string header_value(std::string_view line, size_t name_len) {
   std::string_view v = line.substr(name_len + 1);
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
+  while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' '))
+    v.remove_suffix(1);
   return std::string(v);
 }
 
@@ -109,22 +119,32 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 
 const char* method_name(Method m) {
   switch (m) {
-    case Method::Get: return "GET";
-    case Method::Post: return "POST";
-    case Method::Put: return "PUT";
-    case Method::Patch: return "PATCH";
-    case Method::Delete: return "DELETE";
+    case Method::Get:
+      return "GET";
+    case Method::Post:
+      return "POST";
+    case Method::Put:
+      return "PUT";
+    case Method::Patch:
+      return "PATCH";
+    case Method::Delete:
+      return "DELETE";
   }
   return "GET";
 }
 
 std::string default_verb(const Request& r) {
   switch (r.method) {
-    case Method::Get: return "get";
-    case Method::Post: return "create";
-    case Method::Put: return "update";
-    case Method::Patch: return "patch";
-    case Method::Delete: return "delete";
+    case Method::Get:
+      return "get";
+    case Method::Post:
+      return "create";
+    case Method::Put:
+      return "update";
+    case Method::Patch:
+      return "patch";
+    case Method::Delete:
+      return "delete";
   }
   return "other";
 }
@@ -152,7 +172,8 @@ Transport::Transport(RestConfig config, std::shared_ptr<CredentialSource> creden
   ParsedUrl server = parse_url(config_.server);
   if (!config_.tls_server_name.empty()) {
     // Verify and send SNI for tls-server-name while connecting to the configured address.
-    connect_to_ = config_.tls_server_name + ":" + server.port + ":" + server.host + ":" + server.port;
+    connect_to_ =
+        config_.tls_server_name + ":" + server.port + ":" + server.host + ":" + server.port;
     url_base_ = server.scheme + "://" + config_.tls_server_name + ":" + server.port + server.path;
   } else {
     url_base_ = server.scheme + "://" + server.host_for_url() + ":" + server.port + server.path;
@@ -196,7 +217,8 @@ curl_slist* Transport::configure_easy(CURL* easy, const Request& request, const 
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(easy, CURLOPT_USERAGENT, config_.user_agent.c_str());
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(config_.connect_timeout.count()));
   auto timeout = request.timeout.count() > 0 ? request.timeout : config_.request_timeout;
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method_name(request.method));
@@ -204,7 +226,8 @@ curl_slist* Transport::configure_easy(CURL* easy, const Request& request, const 
     curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
   } else if (request.method != Method::Delete || !request.body.empty()) {
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
   }
   // TLS: verification is on unless the kubeconfig says insecure. PEM goes in from memory.
@@ -260,7 +283,8 @@ std::future<Response> Transport::submit(Request request) {
     return future;
   }
   if (stopping_) {
-    call->promise.set_exception(std::make_exception_ptr(Error(Errc::cancelled, "cluster client closed")));
+    call->promise.set_exception(
+        std::make_exception_ptr(Error(Errc::cancelled, "cluster client closed")));
     return future;
   }
   {
@@ -387,7 +411,8 @@ void Transport::finish(Call* raw, CURLcode code) {
     // Credentials may have expired (exec plugin, rotated token file): refresh once.
     call->auth_refreshed = true;
     bool refreshed = false;
-    const std::string used = call->creds ? call->creds->bearer_token + call->creds->client_cert_pem : "";
+    const std::string used =
+        call->creds ? call->creds->bearer_token + call->creds->client_cert_pem : "";
     if (!used.empty() && used == invalidated_) {
       refreshed = true;  // another request already dropped these credentials: just re-fetch
     } else {

@@ -32,7 +32,6 @@ struct Counters {
   void reset();
 };
 
-
 class Transport {
  public:
   Transport(RestConfig config, std::shared_ptr<CredentialSource> credentials);

@@ -82,7 +82,8 @@ size_t on_watch_data(char* data, size_t size, size_t n, void* user) {
   st.buffer.append(data, len);
   size_t start = 0;
   for (size_t nl; (nl = st.buffer.find('\n', start)) != std::string::npos; start = nl + 1) {
-    if (st.cancel->cancelled() || !deliver_line(st, std::string_view(st.buffer).substr(start, nl - start))) {
+    if (st.cancel->cancelled() ||
+        !deliver_line(st, std::string_view(st.buffer).substr(start, nl - start))) {
       return 0;
     }
   }
@@ -137,8 +138,10 @@ void Cluster::watch(const ResourceInfo& r, std::string_view ns, const WatchOptio
     req.query.emplace_back("watch", "1");
     req.query.emplace_back("resourceVersion", rv);
     if (options.allow_bookmarks) req.query.emplace_back("allowWatchBookmarks", "true");
-    if (!options.label_selector.empty()) req.query.emplace_back("labelSelector", options.label_selector);
-    if (!options.field_selector.empty()) req.query.emplace_back("fieldSelector", options.field_selector);
+    if (!options.label_selector.empty())
+      req.query.emplace_back("labelSelector", options.label_selector);
+    if (!options.field_selector.empty())
+      req.query.emplace_back("fieldSelector", options.field_selector);
     long server_timeout = options.timeout.count() > 0 ? options.timeout.count() : 300;
     req.query.emplace_back("timeoutSeconds", std::to_string(server_timeout));
     req.timeout = std::chrono::milliseconds((server_timeout + 30) * 1000);

@@ -18,7 +18,9 @@ std::vector<std::string> lines_of(const std::string& text) {
 void mask_map(rapidjson::Value& map, const rapidjson::Value* other, Object::Allocator& a) {
   if (!map.IsObject()) return;
   for (auto& m : map.GetObject()) {
-    const rapidjson::Value* theirs = other ? json_get(*other, std::string_view(m.name.GetString(), m.name.GetStringLength())) : nullptr;
+    const rapidjson::Value* theirs =
+        other ? json_get(*other, std::string_view(m.name.GetString(), m.name.GetStringLength()))
+              : nullptr;
     bool changed = other != nullptr && (theirs == nullptr || *theirs != m.value);
     m.value.SetString(changed ? "<redacted, changed>" : "<redacted>", a);
   }

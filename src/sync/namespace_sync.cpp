@@ -74,7 +74,8 @@ void copy_member(Object& to, const Object& from, const char* pointer) {
 // live scale that the ReplicaLedger (not the sync) manages.
 void carry_over(Object& desired, const Object& live, const ReplicaLedger& ledger) {
   desired.metadata().RemoveMember("resourceVersion");
-  desired.metadata().AddMember("resourceVersion", json_string(live.resource_version(), desired.allocator()),
+  desired.metadata().AddMember("resourceVersion",
+                               json_string(live.resource_version(), desired.allocator()),
                                desired.allocator());
   if (const ScaleSpec* spec = ledger.spec_for(live.group(), live.kind())) {
     if (live.find(spec->path)) copy_member(desired, live, spec->path.c_str());
@@ -124,13 +125,20 @@ std::string merge_patch_for_default_sa(const Object& desired) {
 
 const char* action_name(Action a) noexcept {
   switch (a) {
-    case Action::Create: return "create";
-    case Action::Update: return "update";
-    case Action::Unchanged: return "unchanged";
-    case Action::Skip: return "skip";
-    case Action::Prune: return "prune";
-    case Action::Conflict: return "conflict";
-    case Action::Error: return "error";
+    case Action::Create:
+      return "create";
+    case Action::Update:
+      return "update";
+    case Action::Unchanged:
+      return "unchanged";
+    case Action::Skip:
+      return "skip";
+    case Action::Prune:
+      return "prune";
+    case Action::Conflict:
+      return "conflict";
+    case Action::Error:
+      return "error";
   }
   return "unknown";
 }
@@ -178,8 +186,15 @@ struct NamespaceSync::Impl {
 // the source cluster and waits until the destination serves them.
 void NamespaceSync::Impl::copy_crds(const std::vector<std::string>& group_resources,
                                     SyncResult& result) const {
-  ResourceInfo crds{"apiextensions.k8s.io", "v1", "customresourcedefinitions",
-                    "CustomResourceDefinition", false, {}, {}, {}, {}};
+  ResourceInfo crds{"apiextensions.k8s.io",
+                    "v1",
+                    "customresourcedefinitions",
+                    "CustomResourceDefinition",
+                    false,
+                    {},
+                    {},
+                    {},
+                    {}};
   for (const auto& name : group_resources) {
     Object crd = source.get(crds, "", name);
     strip_server_fields()->apply(crd, TransformContext{});
@@ -197,13 +212,15 @@ void NamespaceSync::Impl::copy_crds(const std::vector<std::string>& group_resour
   auto deadline = Clock::now() + std::chrono::seconds(60);
   while (true) {
     auto served = dest.resources(true);
-    bool all = std::all_of(group_resources.begin(), group_resources.end(), [&](const std::string& gr) {
-      return std::any_of(served.begin(), served.end(),
-                         [&](const ResourceInfo& r) { return r.group_resource() == gr; });
-    });
+    bool all =
+        std::all_of(group_resources.begin(), group_resources.end(), [&](const std::string& gr) {
+          return std::any_of(served.begin(), served.end(),
+                             [&](const ResourceInfo& r) { return r.group_resource() == gr; });
+        });
     if (all) return;
     if (Clock::now() > deadline) {
-      throw Error(Errc::timeout, "copied CustomResourceDefinitions are not served by the destination after 60 s");
+      throw Error(Errc::timeout,
+                  "copied CustomResourceDefinitions are not served by the destination after 60 s");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
@@ -286,9 +303,10 @@ std::future<Response> NamespaceSync::Impl::start_write(const Planned& p) const {
       req.method = Method::Delete;
       req.verb = "delete";
       req.path = Cluster::path_for(r, dest_ns, p.name);
-      req.body = options.dry_run
-                     ? R"({"apiVersion":"v1","kind":"DeleteOptions","propagationPolicy":"Background","dryRun":["All"]})"
-                     : R"({"apiVersion":"v1","kind":"DeleteOptions","propagationPolicy":"Background"})";
+      req.body =
+          options.dry_run
+              ? R"({"apiVersion":"v1","kind":"DeleteOptions","propagationPolicy":"Background","dryRun":["All"]})"
+              : R"({"apiVersion":"v1","kind":"DeleteOptions","propagationPolicy":"Background"})";
       req.query.clear();
       break;
     default:
@@ -302,7 +320,8 @@ void NamespaceSync::Impl::finish_write(Planned& p, Response response, SyncResult
   for (int attempt = 0; attempt < 4; ++attempt) {
     if (response.ok()) return;
     if (p.action == Action::Prune && response.status == 404) return;  // already gone
-    Error e = detail::error_from_response(response, std::string(action_name(p.action)) + " " + label);
+    Error e =
+        detail::error_from_response(response, std::string(action_name(p.action)) + " " + label);
     if (e.code() == Errc::conflict && p.action == Action::Update && !p.merge_only) {
       // Someone changed it since our LIST: re-read and write again with its new version.
       auto fresh = dest.try_get(p.type->info, dest_ns, p.name);
@@ -349,11 +368,12 @@ void NamespaceSync::Impl::finish_write(Planned& p, Response response, SyncResult
         if (response.ok()) return;
         continue;
       }
-      e = Error(Errc::invalid,
-                label + ": immutable field " + (fields.empty() ? std::string("?") : fields) +
-                    " differs from the source; use the recreate policy to delete and recreate it (" +
-                    e.what() + ")",
-                e.http_status(), e.reason(), e.causes());
+      e = Error(
+          Errc::invalid,
+          label + ": immutable field " + (fields.empty() ? std::string("?") : fields) +
+              " differs from the source; use the recreate policy to delete and recreate it (" +
+              e.what() + ")",
+          e.http_status(), e.reason(), e.causes());
     }
     p.action = Action::Error;
     p.message = e.what();
@@ -395,10 +415,12 @@ SyncResult NamespaceSync::Impl::execute(bool apply) {
   src_opts.label_selector = options.label_selector;
   for (size_t i = 0; i < types.size(); ++i) {
     const ResourceInfo& r = types[i].info;
-    listings[i].source_items = std::async(std::launch::async, [this, r, src_opts] { return source.list(r, source_ns, src_opts); });
+    listings[i].source_items = std::async(
+        std::launch::async, [this, r, src_opts] { return source.list(r, source_ns, src_opts); });
     listings[i].dest_served = dest_serves(r);
     if (listings[i].dest_served) {
-      listings[i].dest_items = std::async(std::launch::async, [this, r] { return dest.list(r, dest_ns); });
+      listings[i].dest_items =
+          std::async(std::launch::async, [this, r] { return dest.list(r, dest_ns); });
     }
   }
   std::vector<ObjectList> source_lists(types.size()), dest_lists(types.size());
@@ -408,13 +430,16 @@ SyncResult NamespaceSync::Impl::execute(bool apply) {
       source_lists[i] = listings[i].source_items.get();
     } catch (const Error& e) {
       if (e.code() == Errc::forbidden && types[i].custom) {
-        result.warnings.push_back(std::string("not permitted to list ") + types[i].info.group_resource() + ": skipped");
+        result.warnings.push_back(std::string("not permitted to list ") +
+                                  types[i].info.group_resource() + ": skipped");
         continue;
       }
       throw;
     }
-    if (listings[i].dest_served) dest_lists[i] = listings[i].dest_items.get();
-    else if (!source_lists[i].items.empty()) missing_crds.push_back(types[i].info.group_resource());
+    if (listings[i].dest_served)
+      dest_lists[i] = listings[i].dest_items.get();
+    else if (!source_lists[i].items.empty())
+      missing_crds.push_back(types[i].info.group_resource());
   }
   if (!missing_crds.empty() && options.copy_crds && apply) {
     copy_crds(missing_crds, result);
@@ -430,8 +455,9 @@ SyncResult NamespaceSync::Impl::execute(bool apply) {
   if (!missing_crds.empty()) {
     std::string list;
     for (const auto& m : missing_crds) list += (list.empty() ? "" : ", ") + m;
-    throw Error(Errc::not_found, "the destination cluster does not serve these types used in " + source_ns +
-                                     " (install their CustomResourceDefinitions there, or exclude them): " + list);
+    throw Error(Errc::not_found,
+                "the destination cluster does not serve these types used in " + source_ns +
+                    " (install their CustomResourceDefinitions there, or exclude them): " + list);
   }
   check_cancel();
 
@@ -479,10 +505,12 @@ SyncResult NamespaceSync::Impl::execute(bool apply) {
       } else {
         p.live = live->second->clone();
         bool ours = p.live->label(kSourceIdLabel) == id;
-        bool same = p.live->annotation(kContentHashAnnotation) == p.desired.annotation(kContentHashAnnotation);
+        bool same = p.live->annotation(kContentHashAnnotation) ==
+                    p.desired.annotation(kContentHashAnnotation);
         if (ours || p.merge_only) {
           p.action = same && ours ? Action::Unchanged : Action::Update;
-        } else if (p.live->label(kManagedByLabel) == kManagedByValue && p.live->has_label(kSourceIdLabel) &&
+        } else if (p.live->label(kManagedByLabel) == kManagedByValue &&
+                   p.live->has_label(kSourceIdLabel) &&
                    options.unmanaged != UnmanagedPolicy::Adopt) {
           p.action = Action::Conflict;
           p.message = "managed by drsync from another source (" +
@@ -518,14 +546,16 @@ SyncResult NamespaceSync::Impl::execute(bool apply) {
   if (!apply) {
     for (auto& p : planned) {
       if (p.action == Action::Create || p.action == Action::Update) {
-        p.diff_holder = detail::unified_diff(p.live ? &*p.live : nullptr, p.desired, p.type->info.group_resource() + "/" + p.name);
+        p.diff_holder = detail::unified_diff(p.live ? &*p.live : nullptr, p.desired,
+                                             p.type->info.group_resource() + "/" + p.name);
       }
     }
   }
 
   // apply, tier by tier, concurrently within a tier
   if (apply) {
-    bool any_create = std::any_of(planned.begin(), planned.end(), [](const Planned& p) { return p.action == Action::Create; });
+    bool any_create = std::any_of(planned.begin(), planned.end(),
+                                  [](const Planned& p) { return p.action == Action::Create; });
     if (any_create) ensure_namespace(result);
     size_t total = std::count_if(planned.begin(), planned.end(), [](const Planned& p) {
       return p.action == Action::Create || p.action == Action::Update || p.action == Action::Prune;
@@ -537,7 +567,8 @@ SyncResult NamespaceSync::Impl::execute(bool apply) {
       std::map<int, std::vector<Planned*>> tiers;
       for (auto& p : planned) {
         bool is_prune = p.action == Action::Prune;
-        if ((pass == 0 && (p.action == Action::Create || p.action == Action::Update)) || (pass == 1 && is_prune)) {
+        if ((pass == 0 && (p.action == Action::Create || p.action == Action::Update)) ||
+            (pass == 1 && is_prune)) {
           tiers[pass == 0 ? p.type->tier : -p.type->tier].push_back(&p);
         }
       }
@@ -554,9 +585,11 @@ SyncResult NamespaceSync::Impl::execute(bool apply) {
           } catch (const Error& e) {
             batch[k]->action = Action::Error;
             batch[k]->message = e.what();
-            result.errors.push_back(batch[k]->type->info.group_resource() + "/" + batch[k]->name + ": " + e.what());
+            result.errors.push_back(batch[k]->type->info.group_resource() + "/" + batch[k]->name +
+                                    ": " + e.what());
           }
-          progress("apply", ++done, total, batch[k]->type->info.group_resource() + "/" + batch[k]->name);
+          progress("apply", ++done, total,
+                   batch[k]->type->info.group_resource() + "/" + batch[k]->name);
         }
       }
     }
@@ -603,9 +636,17 @@ NamespaceSync::~NamespaceSync() = default;
 NamespaceSync::NamespaceSync(NamespaceSync&&) noexcept = default;
 NamespaceSync& NamespaceSync::operator=(NamespaceSync&&) noexcept = default;
 
-SyncResult NamespaceSync::plan() { return impl_->execute(false); }
-SyncResult NamespaceSync::run() { return impl_->execute(true); }
-std::string NamespaceSync::source_id() const { return impl_->id; }
-const SyncOptions& NamespaceSync::options() const noexcept { return impl_->options; }
+SyncResult NamespaceSync::plan() {
+  return impl_->execute(false);
+}
+SyncResult NamespaceSync::run() {
+  return impl_->execute(true);
+}
+std::string NamespaceSync::source_id() const {
+  return impl_->id;
+}
+const SyncOptions& NamespaceSync::options() const noexcept {
+  return impl_->options;
+}
 
 }  // namespace drsync

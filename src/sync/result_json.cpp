@@ -9,16 +9,26 @@ namespace {
 template <typename W>
 void write_stats(W& w, const RequestStats& s) {
   w.StartObject();
-  w.Key("list"); w.Uint64(s.list);
-  w.Key("get"); w.Uint64(s.get);
-  w.Key("create"); w.Uint64(s.create);
-  w.Key("update"); w.Uint64(s.update);
-  w.Key("patch"); w.Uint64(s.patch);
-  w.Key("delete"); w.Uint64(s.remove);
-  w.Key("watch"); w.Uint64(s.watch);
-  w.Key("discovery"); w.Uint64(s.discovery);
-  w.Key("retries"); w.Uint64(s.retries);
-  w.Key("total"); w.Uint64(s.total());
+  w.Key("list");
+  w.Uint64(s.list);
+  w.Key("get");
+  w.Uint64(s.get);
+  w.Key("create");
+  w.Uint64(s.create);
+  w.Key("update");
+  w.Uint64(s.update);
+  w.Key("patch");
+  w.Uint64(s.patch);
+  w.Key("delete");
+  w.Uint64(s.remove);
+  w.Key("watch");
+  w.Uint64(s.watch);
+  w.Key("discovery");
+  w.Uint64(s.discovery);
+  w.Key("retries");
+  w.Uint64(s.retries);
+  w.Key("total");
+  w.Uint64(s.total());
   w.EndObject();
 }
 }  // namespace
@@ -28,9 +38,12 @@ std::string SyncResult::to_json() const {
   rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
   w.SetIndent(' ', 2);
   w.StartObject();
-  w.Key("ok"); w.Bool(ok());
-  w.Key("dryRun"); w.Bool(dry_run);
-  w.Key("durationMs"); w.Int64(duration.count());
+  w.Key("ok");
+  w.Bool(ok());
+  w.Key("dryRun");
+  w.Bool(dry_run);
+  w.Key("durationMs");
+  w.Int64(duration.count());
   w.Key("counts");
   w.StartObject();
   for (Action a : {Action::Create, Action::Update, Action::Unchanged, Action::Skip, Action::Prune,
@@ -43,12 +56,22 @@ std::string SyncResult::to_json() const {
   w.StartArray();
   for (const auto& o : objects) {
     w.StartObject();
-    w.Key("resource"); w.String(o.group_resource.c_str());
-    w.Key("kind"); w.String(o.kind.c_str());
-    w.Key("name"); w.String(o.name.c_str());
-    w.Key("action"); w.String(action_name(o.action));
-    if (!o.message.empty()) { w.Key("message"); w.String(o.message.c_str()); }
-    if (!o.diff.empty()) { w.Key("diff"); w.String(o.diff.c_str()); }
+    w.Key("resource");
+    w.String(o.group_resource.c_str());
+    w.Key("kind");
+    w.String(o.kind.c_str());
+    w.Key("name");
+    w.String(o.name.c_str());
+    w.Key("action");
+    w.String(action_name(o.action));
+    if (!o.message.empty()) {
+      w.Key("message");
+      w.String(o.message.c_str());
+    }
+    if (!o.diff.empty()) {
+      w.Key("diff");
+      w.String(o.diff.c_str());
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -62,8 +85,10 @@ std::string SyncResult::to_json() const {
   w.EndArray();
   w.Key("requests");
   w.StartObject();
-  w.Key("source"); write_stats(w, source_requests);
-  w.Key("destination"); write_stats(w, dest_requests);
+  w.Key("source");
+  write_stats(w, source_requests);
+  w.Key("destination");
+  write_stats(w, dest_requests);
   w.EndObject();
   w.EndObject();
   return buf.GetString();

@@ -39,15 +39,21 @@ constexpr DefaultType kDefaultTypes[] = {
 
 // Never copied, whatever the filters say: runtime state that the destination regenerates.
 constexpr const char* kNeverCopied[] = {
-    "events",  "events.events.k8s.io", "pods", "leases.coordination.k8s.io",
-    "controllerrevisions.apps", "bindings", "localsubjectaccessreviews.authorization.k8s.io",
-    "csistoragecapacities.storage.k8s.io", "podmetrics.metrics.k8s.io",
+    "events",
+    "events.events.k8s.io",
+    "pods",
+    "leases.coordination.k8s.io",
+    "controllerrevisions.apps",
+    "bindings",
+    "localsubjectaccessreviews.authorization.k8s.io",
+    "csistoragecapacities.storage.k8s.io",
+    "podmetrics.metrics.k8s.io",
 };
 
 constexpr std::string_view kStateConfigMapName = "drsync-state";  // drsync/migration.hpp
 
 constexpr const char* kWorkloadKinds[] = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-                                          "Job", "CronJob", "Pod"};
+                                          "Job",        "CronJob",     "Pod"};
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -55,18 +61,37 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool is_true(std::string_view v) { return lower(v) == "true"; }
+bool is_true(std::string_view v) {
+  return lower(v) == "true";
+}
 
 }  // namespace
 
 bool is_builtin_group(std::string_view group) {
-  static const std::set<std::string, std::less<>> builtin = {
-      "", "apps", "batch", "policy", "autoscaling", "rbac.authorization.k8s.io",
-      "networking.k8s.io", "discovery.k8s.io", "events.k8s.io", "coordination.k8s.io",
-      "storage.k8s.io", "authorization.k8s.io", "authentication.k8s.io", "node.k8s.io",
-      "scheduling.k8s.io", "certificates.k8s.io", "admissionregistration.k8s.io",
-      "apiextensions.k8s.io", "apiregistration.k8s.io", "flowcontrol.apiserver.k8s.io",
-      "resource.k8s.io", "internal.apiserver.k8s.io", "storagemigration.k8s.io", "metrics.k8s.io"};
+  static const std::set<std::string, std::less<>> builtin = {"",
+                                                             "apps",
+                                                             "batch",
+                                                             "policy",
+                                                             "autoscaling",
+                                                             "rbac.authorization.k8s.io",
+                                                             "networking.k8s.io",
+                                                             "discovery.k8s.io",
+                                                             "events.k8s.io",
+                                                             "coordination.k8s.io",
+                                                             "storage.k8s.io",
+                                                             "authorization.k8s.io",
+                                                             "authentication.k8s.io",
+                                                             "node.k8s.io",
+                                                             "scheduling.k8s.io",
+                                                             "certificates.k8s.io",
+                                                             "admissionregistration.k8s.io",
+                                                             "apiextensions.k8s.io",
+                                                             "apiregistration.k8s.io",
+                                                             "flowcontrol.apiserver.k8s.io",
+                                                             "resource.k8s.io",
+                                                             "internal.apiserver.k8s.io",
+                                                             "storagemigration.k8s.io",
+                                                             "metrics.k8s.io"};
   return builtin.count(group) > 0;
 }
 
@@ -140,7 +165,8 @@ std::string skip_reason(const Object& obj, const std::set<std::string>& copied_k
     }
   }
   std::string_view kind = obj.kind();
-  if (kind == "Secret" && json_str(json_get(obj.json(), "type")) == "kubernetes.io/service-account-token") {
+  if (kind == "Secret" &&
+      json_str(json_get(obj.json(), "type")) == "kubernetes.io/service-account-token") {
     return "service-account token Secret (the destination issues its own)";
   }
   if (kind == "ConfigMap" && obj.name() == kStateConfigMapName) {
@@ -153,7 +179,8 @@ std::string skip_reason(const Object& obj, const std::set<std::string>& copied_k
     return "endpoints managed by Service " + std::string(obj.name());
   }
   if (kind == "EndpointSlice" && obj.has_label("endpointslice.kubernetes.io/managed-by")) {
-    return "endpoint slice managed by " + std::string(obj.label("endpointslice.kubernetes.io/managed-by"));
+    return "endpoint slice managed by " +
+           std::string(obj.label("endpointslice.kubernetes.io/managed-by"));
   }
   return {};
 }

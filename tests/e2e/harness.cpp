@@ -18,8 +18,9 @@ namespace drsync::test {
 std::string clusters_dir() {
   const char* dir = std::getenv("DRSYNC_TEST_CLUSTERS");
   if (dir == nullptr || *dir == '\0') {
-    FAIL("DRSYNC_TEST_CLUSTERS is not set: run the e2e tests through ctest, which starts the "
-         "clusters (tests/cluster/up)");
+    FAIL(
+        "DRSYNC_TEST_CLUSTERS is not set: run the e2e tests through ctest, which starts the "
+        "clusters (tests/cluster/up)");
   }
   return dir;
 }
@@ -65,14 +66,17 @@ ScopedNamespace::ScopedNamespace(const Cluster& c, const std::string& prefix)
   create_namespace(c, name_);
 }
 
-ScopedNamespace::~ScopedNamespace() { delete_namespace(cluster_, name_); }
+ScopedNamespace::~ScopedNamespace() {
+  delete_namespace(cluster_, name_);
+}
 
 std::vector<Object> fixture_app(const std::string& app) {
   namespace fs = std::filesystem;
   fs::path dir = fs::path(DRSYNC_FIXTURES_DIR) / "apps" / app;
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() == ".yaml" || e.path().extension() == ".yml") files.push_back(e.path());
+    if (e.path().extension() == ".yaml" || e.path().extension() == ".yml")
+      files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
   std::vector<Object> crds, rest;
@@ -141,10 +145,12 @@ void PrivateClusters::start(const std::string& which) const {
                       " > /dev/null") == 0);
 }
 
-bool wait_workloads_ready(const Cluster& c, const std::string& ns, std::chrono::milliseconds timeout) {
+bool wait_workloads_ready(const Cluster& c, const std::string& ns,
+                          std::chrono::milliseconds timeout) {
   auto ready = [&] {
     for (const char* type : {"deployments", "statefulsets"}) {
-      const char* field = std::string_view(type) == "deployments" ? "/status/availableReplicas" : "/status/readyReplicas";
+      const char* field = std::string_view(type) == "deployments" ? "/status/availableReplicas"
+                                                                  : "/status/readyReplicas";
       for (const auto& w : c.list(c.resolve(type), ns).items) {
         const rapidjson::Value* want = w.find("/spec/replicas");
         const rapidjson::Value* have = w.find(field);

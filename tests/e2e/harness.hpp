@@ -54,7 +54,9 @@ class PrivateClusters {
   PrivateClusters();
   ~PrivateClusters();
   const std::string& dir() const { return dir_; }
-  std::string kubeconfig(const std::string& name) const { return dir_ + "/" + name + ".kubeconfig"; }
+  std::string kubeconfig(const std::string& name) const {
+    return dir_ + "/" + name + ".kubeconfig";
+  }
   void stop(const std::string& which) const;   // tests/cluster/stop
   void start(const std::string& which) const;  // tests/cluster/start
 

@@ -1,10 +1,11 @@
 // A Migration run as a child process, for the kill-point tests: it SIGKILLs itself right after
 // its k-th API write (counted over both clusters) returns.
-//   drsync_migrate_child SRC_KUBECONFIG DST_KUBECONFIG SRC_NS DST_NS Stage|Cutover|Failback KILL_AFTER
+//   drsync_migrate_child SRC_KUBECONFIG DST_KUBECONFIG SRC_NS DST_NS Stage|Cutover|Failback
+//   KILL_AFTER
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
-#include <atomic>
 
 #include "drsync/error.hpp"
 #include "drsync/migration.hpp"
@@ -31,7 +32,9 @@ int main(int argc, char** argv) {
   Migration m(src, argv[3], dst, argv[4], options);
   std::string mode = argv[5];
   try {
-    MigrationReport r = mode == "Stage" ? m.stage() : mode == "Cutover" ? m.cutover() : m.failback();
+    MigrationReport r = mode == "Stage"     ? m.stage()
+                        : mode == "Cutover" ? m.cutover()
+                                            : m.failback();
     std::cout << "writes=" << writes.load() << "\n";
     if (!r.ok) std::cerr << r.to_json() << "\n";
     return r.ok ? 0 : 1;

@@ -54,7 +54,8 @@ TEST_CASE("ledger invariants hold over random DR sequences", "[e2e][migration][p
     std::string dns = ns.name() + "-dr";
     std::vector<Object> objs;
     for (const char* name : {"api", "worker"}) {
-      Object d = Object::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"N"},
+      Object d =
+          Object::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"N"},
         "spec":{"replicas":2,"selector":{"matchLabels":{"app":"N"}},"template":{"metadata":{"labels":{"app":"N"}},
         "spec":{"containers":[{"name":"c","image":"busybox"}]}}}})");
       d.set_name(name);
@@ -62,7 +63,8 @@ TEST_CASE("ledger invariants hold over random DR sequences", "[e2e][migration][p
       d.find("/spec/template/metadata/labels/app")->SetString(name, d.allocator());
       objs.push_back(std::move(d));
     }
-    objs.push_back(Object::parse(R"({"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"nightly"},
+    objs.push_back(
+        Object::parse(R"({"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"nightly"},
       "spec":{"schedule":"0 3 * * *","suspend":false,"jobTemplate":{"spec":{"template":{"spec":{
       "restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}}})"));
     test::apply_objects(src, ns.name(), objs);

@@ -56,21 +56,25 @@ MigrationOptions fast_options() {
   return o;
 }
 
-std::uint64_t writes(const Cluster& a, const Cluster& b) { return a.stats().writes() + b.stats().writes(); }
+std::uint64_t writes(const Cluster& a, const Cluster& b) {
+  return a.stats().writes() + b.stats().writes();
+}
 
 }  // namespace
 
-TEST_CASE("Stage -> Cutover -> Failback -> Cutover keeps exact counts for every app", "[e2e][migration]") {
+TEST_CASE("Stage -> Cutover -> Failback -> Cutover keeps exact counts for every app",
+          "[e2e][migration]") {
   const Cluster& src = test::source();
   const Cluster& dst = test::dest();
-  auto app = GENERATE(as<std::string>{}, "guestbook", "mysql-stateful", "wordpress-mysql", "zookeeper",
-                      "online-boutique", "cronjob-and-job");
+  auto app = GENERATE(as<std::string>{}, "guestbook", "mysql-stateful", "wordpress-mysql",
+                      "zookeeper", "online-boutique", "cronjob-and-job");
   DYNAMIC_SECTION(app) {
     test::ScopedNamespace ns(src, "mig-" + app.substr(0, 12));
     std::string dns = ns.name() + "-dr";
     auto manifests = test::fixture_app(app);
     if (app == "wordpress-mysql") {
-      manifests.push_back(Object::parse(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"mysql-pass"},"stringData":{"password":"pw"}})"));
+      manifests.push_back(Object::parse(
+          R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"mysql-pass"},"stringData":{"password":"pw"}})"));
     }
     test::apply_objects(src, ns.name(), manifests);
     REQUIRE(test::wait_workloads_ready(src, ns.name()));
@@ -118,7 +122,8 @@ TEST_CASE("Stage -> Cutover -> Failback -> Cutover keeps exact counts for every 
   }
 }
 
-TEST_CASE("Stage after Cutover is refused; a forced one leaves live counts untouched", "[e2e][migration]") {
+TEST_CASE("Stage after Cutover is refused; a forced one leaves live counts untouched",
+          "[e2e][migration]") {
   const Cluster& src = test::source();
   const Cluster& dst = test::dest();
   test::ScopedNamespace ns(src, "mig-fence");
@@ -166,16 +171,20 @@ TEST_CASE("no instant has both sides scaled up during Cutover and Failback", "[e
   auto watcher = [&](const Cluster& c, const std::string& wns, int side) {
     WatchOptions wo;
     wo.timeout = std::chrono::seconds(5);
-    c.watch(c.resolve("deployments"), wns, wo, [&](WatchEvent& ev) {
-      const rapidjson::Value* r = ev.object.find("/spec/replicas");
-      std::lock_guard<std::mutex> lock(mu);
-      up[side][std::string(ev.object.name())] = ev.type == "DELETED" ? 0 : (r ? r->GetInt64() : 1);
-      ++events;
-      for (const auto& [name, n] : up[side]) {
-        if (n > 0 && up[1 - side].count(name) && up[1 - side][name] > 0) ++violations;
-      }
-      return !cancel.cancelled();
-    }, cancel);
+    c.watch(
+        c.resolve("deployments"), wns, wo,
+        [&](WatchEvent& ev) {
+          const rapidjson::Value* r = ev.object.find("/spec/replicas");
+          std::lock_guard<std::mutex> lock(mu);
+          up[side][std::string(ev.object.name())] =
+              ev.type == "DELETED" ? 0 : (r ? r->GetInt64() : 1);
+          ++events;
+          for (const auto& [name, n] : up[side]) {
+            if (n > 0 && up[1 - side].count(name) && up[1 - side][name] > 0) ++violations;
+          }
+          return !cancel.cancelled();
+        },
+        cancel);
   };
   std::thread ws([&] { watcher(src, ns.name(), 0); });
   std::thread wd([&] { watcher(dst, dns, 1); });
@@ -193,7 +202,8 @@ TEST_CASE("no instant has both sides scaled up during Cutover and Failback", "[e
   test::delete_namespace(dst, dns);
 }
 
-TEST_CASE("Cutover with the source API server stopped uses the counts recorded at Stage", "[e2e][migration][disaster]") {
+TEST_CASE("Cutover with the source API server stopped uses the counts recorded at Stage",
+          "[e2e][migration][disaster]") {
   test::PrivateClusters clusters;
   Cluster src = Cluster::from_kubeconfig(clusters.kubeconfig("source"));
   Cluster dst = Cluster::from_kubeconfig(clusters.kubeconfig("dest"));
@@ -219,7 +229,8 @@ TEST_CASE("Cutover with the source API server stopped uses the counts recorded a
   clusters.start("source");
 }
 
-TEST_CASE("a Cutover or Failback killed after any write completes when re-run", "[e2e][migration][killpoints]") {
+TEST_CASE("a Cutover or Failback killed after any write completes when re-run",
+          "[e2e][migration][killpoints]") {
   test::PrivateClusters clusters;
   Cluster src = Cluster::from_kubeconfig(clusters.kubeconfig("source"));
   Cluster dst = Cluster::from_kubeconfig(clusters.kubeconfig("dest"));
@@ -230,8 +241,9 @@ TEST_CASE("a Cutover or Failback killed after any write completes when re-run", 
   REQUIRE(test::wait_workloads_ready(src, ns.name()));
   const Scales original = scales(src, ns.name());
   auto child = [&](const char* mode, long kill_after) {
-    return test::run_command(std::string(DRSYNC_MIGRATE_CHILD) + " " + clusters.kubeconfig("source") + " " +
-                             clusters.kubeconfig("dest") + " " + ns.name() + " " + dns + " " + mode + " " +
+    return test::run_command(std::string(DRSYNC_MIGRATE_CHILD) + " " +
+                             clusters.kubeconfig("source") + " " + clusters.kubeconfig("dest") +
+                             " " + ns.name() + " " + dns + " " + mode + " " +
                              std::to_string(kill_after) + " > /dev/null 2>&1");
   };
   REQUIRE(child("Stage", 0) == 0);
@@ -281,4 +293,36 @@ TEST_CASE("a Cutover or Failback killed after any write completes when re-run", 
     REQUIRE(child("Cutover", 0) == 0);
     check_cut_over();
   }
+}
+
+TEST_CASE("a subset Cutover moves only the selected workloads", "[e2e][migration]") {
+  const Cluster& src = test::source();
+  const Cluster& dst = test::dest();
+  test::ScopedNamespace ns(src, "mig-subset");
+  std::string dns = ns.name() + "-dr";
+  auto manifests = test::fixture_app("guestbook");
+  test::apply_objects(src, ns.name(), manifests);
+  REQUIRE(test::wait_workloads_ready(src, ns.name()));
+  const Scales original = scales(src, ns.name());
+  REQUIRE(Migration(src, ns.name(), dst, dns, fast_options()).stage().ok);
+
+  MigrationOptions subset = fast_options();
+  subset.subset.names = {"deployments/frontend"};
+  MigrationReport r = Migration(src, ns.name(), dst, dns, subset).cutover();
+  INFO(r.to_markdown());
+  REQUIRE(r.ok);
+  Scales on_source = scales(src, ns.name()), on_dest = scales(dst, dns);
+  CHECK(on_dest["Deployment/frontend"] == original.at("Deployment/frontend"));
+  CHECK(on_source["Deployment/frontend"] == "0");
+  for (const char* other : {"Deployment/redis-leader", "Deployment/redis-follower"}) {
+    CHECK(on_source[other] == original.at(other));  // the rest stays where it is
+    CHECK(on_dest[other] == "0");
+  }
+  // By label: the redis workloads follow.
+  MigrationOptions by_label = fast_options();
+  by_label.subset.label_selector = "app=redis";
+  REQUIRE(Migration(src, ns.name(), dst, dns, by_label).cutover().ok);
+  CHECK(scales(dst, dns) == original);
+  CHECK(scales(src, ns.name()) == stopped_like(original));
+  test::delete_namespace(dst, dns);
 }

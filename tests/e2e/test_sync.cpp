@@ -14,7 +14,9 @@ using namespace drsync;
 
 namespace {
 
-std::string key(const Object& o) { return std::string(o.kind()) + "/" + std::string(o.name()); }
+std::string key(const Object& o) {
+  return std::string(o.kind()) + "/" + std::string(o.name());
+}
 
 // Source objects of the app, as applied (live), indexed by kind/name.
 std::map<std::string, Object> live_objects(const Cluster& c, const std::string& ns,
@@ -51,11 +53,12 @@ void prepare_app(const std::string& app, const std::string& ns, std::vector<Obje
 
 }  // namespace
 
-TEST_CASE("sync copies every fixture app into a renamed namespace, workloads stopped", "[e2e][sync]") {
+TEST_CASE("sync copies every fixture app into a renamed namespace, workloads stopped",
+          "[e2e][sync]") {
   const Cluster& src = test::source();
   const Cluster& dst = test::dest();
-  auto app = GENERATE(as<std::string>{}, "guestbook", "mysql-stateful", "wordpress-mysql", "zookeeper",
-                      "online-boutique", "cronjob-and-job", "custom-resources");
+  auto app = GENERATE(as<std::string>{}, "guestbook", "mysql-stateful", "wordpress-mysql",
+                      "zookeeper", "online-boutique", "cronjob-and-job", "custom-resources");
   DYNAMIC_SECTION(app) {
     test::ScopedNamespace source_ns(src, "sync-" + app.substr(0, 12));
     std::string dest_ns = source_ns.name() + "-dr";
@@ -87,8 +90,10 @@ TEST_CASE("sync copies every fixture app into a renamed namespace, workloads sto
       CHECK_FALSE(copy->has_annotation("kubectl.kubernetes.io/last-applied-configuration"));
       if (s.kind() == "Service") {
         std::string_view ip = json_str(s.find("/spec/clusterIP"));
-        if (ip != "None") CHECK(json_str(copy->find("/spec/clusterIP")) != "");
-        else CHECK(json_str(copy->find("/spec/clusterIP")) == "None");
+        if (ip != "None")
+          CHECK(json_str(copy->find("/spec/clusterIP")) != "");
+        else
+          CHECK(json_str(copy->find("/spec/clusterIP")) == "None");
       }
       if (s.kind() == "PersistentVolumeClaim") {
         std::string_view src_volume = json_str(s.find("/spec/volumeName"));
@@ -125,7 +130,8 @@ TEST_CASE("source edits propagate; prune removes what the source deleted", "[e2e
   test::ScopedNamespace source_ns(src, "sync-edits");
   std::string dest_ns = source_ns.name() + "-dr";
   auto manifests = test::fixture_app("guestbook");
-  Object cm = Object::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"mode":"a"}})");
+  Object cm = Object::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"mode":"a"}})");
   manifests.push_back(std::move(cm));
   test::apply_objects(src, source_ns.name(), manifests);
 
@@ -138,8 +144,9 @@ TEST_CASE("source edits propagate; prune removes what the source deleted", "[e2e
   auto deployments = src.resolve("deployments");
   auto services = src.resolve("services");
   src.patch(configmaps, source_ns.name(), "settings", PatchType::Merge, R"({"data":{"mode":"b"}})");
-  src.patch(deployments, source_ns.name(), "frontend", PatchType::StrategicMerge,
-            R"({"spec":{"template":{"spec":{"containers":[{"name":"php-redis","image":"registry.example/gb-frontend:v9"}]}}}})");
+  src.patch(
+      deployments, source_ns.name(), "frontend", PatchType::StrategicMerge,
+      R"({"spec":{"template":{"spec":{"containers":[{"name":"php-redis","image":"registry.example/gb-frontend:v9"}]}}}})");
   src.remove(services, source_ns.name(), "redis-follower");
 
   SyncResult r = sync.run();
@@ -149,17 +156,21 @@ TEST_CASE("source edits propagate; prune removes what the source deleted", "[e2e
   CHECK(r.count(Action::Prune) == 1);
   CHECK(json_str(dst.get(configmaps, dest_ns, "settings").find("/data/mode")) == "b");
   Object fe = dst.get(deployments, dest_ns, "frontend");
-  CHECK(json_str(fe.find("/spec/template/spec/containers/0/image")) == "registry.example/gb-frontend:v9");
+  CHECK(json_str(fe.find("/spec/template/spec/containers/0/image")) ==
+        "registry.example/gb-frontend:v9");
   CHECK(fe.find("/spec/replicas")->GetInt() == 0);
   CHECK_FALSE(dst.try_get(services, dest_ns, "redis-follower").has_value());
   CHECK(dst.try_get(services, dest_ns, "redis-leader").has_value());
 
   // Unmanaged objects are never pruned or overwritten by default.
-  Object mine = Object::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"local-only"},"data":{"x":"1"}})");
+  Object mine = Object::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"local-only"},"data":{"x":"1"}})");
   dst.create(configmaps, dest_ns, mine);
-  Object clash = Object::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"clash"},"data":{"from":"dest"}})");
+  Object clash = Object::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"clash"},"data":{"from":"dest"}})");
   dst.create(configmaps, dest_ns, clash);
-  Object clash_src = Object::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"clash"},"data":{"from":"source"}})");
+  Object clash_src = Object::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"clash"},"data":{"from":"source"}})");
   src.create(configmaps, source_ns.name(), clash_src);
   r = sync.run();
   REQUIRE(r.ok());
@@ -175,7 +186,8 @@ TEST_CASE("an immutable change fails by default and succeeds with recreate", "[e
   test::ScopedNamespace source_ns(src, "sync-immutable");
   std::string dest_ns = source_ns.name() + "-dr";
   auto make = [](const char* app) {
-    Object d = Object::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api"},
+    Object d =
+        Object::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api"},
       "spec":{"replicas":2,"selector":{"matchLabels":{"app":"APP"}},
       "template":{"metadata":{"labels":{"app":"APP"}},"spec":{"containers":[{"name":"c","image":"nginx:1.25"}]}}}})");
     d.find("/spec/selector/matchLabels/app")->SetString(app, d.allocator());
@@ -217,8 +229,10 @@ TEST_CASE("plan and dry run write nothing; plan diffs mask Secret data", "[e2e][
   std::string dest_ns = source_ns.name() + "-dr";
   test::create_namespace(dst, dest_ns);
   std::vector<Object> objs;
-  objs.push_back(Object::parse(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"db"},"stringData":{"password":"hunter2-very-secret"}})"));
-  objs.push_back(Object::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg"},"data":{"k":"v"}})"));
+  objs.push_back(Object::parse(
+      R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"db"},"stringData":{"password":"hunter2-very-secret"}})"));
+  objs.push_back(Object::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg"},"data":{"k":"v"}})"));
   test::apply_objects(src, source_ns.name(), objs);
 
   NamespaceSync sync(src, source_ns.name(), dst, dest_ns);

@@ -43,7 +43,8 @@ TEST_CASE("Object::parse reports the offset of bad JSON", "[object]") {
 }
 
 TEST_CASE("YAML scalars follow the core schema; quoted stay strings", "[yaml]") {
-  Object o = parse_yaml("a: 1\nb: '1'\nc: true\nd: 'true'\ne: 1.5\nf: ~\ng: hello\nh: \"0x10\"\ni: 0x10\n");
+  Object o = parse_yaml(
+      "a: 1\nb: '1'\nc: true\nd: 'true'\ne: 1.5\nf: ~\ng: hello\nh: \"0x10\"\ni: 0x10\n");
   CHECK(o.json()["a"].IsInt64());
   CHECK(o.json()["b"].IsString());
   CHECK(o.json()["c"].IsBool());

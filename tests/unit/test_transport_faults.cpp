@@ -11,9 +11,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 #include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "drsync/cluster.hpp"
@@ -508,9 +508,7 @@ TEST_CASE("a 401 re-reads a rotated token file once and retries with the new tok
   char dir_template[] = "/tmp/drsync-token-XXXXXX";
   std::string dir = mkdtemp(dir_template);
   std::string token_file = dir + "/token";
-  {
-    std::ofstream(token_file) << "old-token";
-  }
+  { std::ofstream(token_file) << "old-token"; }
   RestConfig config = stub_config(stub);
   config.bearer_token_file = token_file;
   Cluster c(config);

@@ -41,6 +41,9 @@ def test_bad_kubeconfig_raises_config_error(tmp_path) -> None:
         drsync.Cluster.from_kubeconfig(tmp_path / "bad")
     with pytest.raises(drsync.ConfigError):
         drsync.Cluster.from_kubeconfig(tmp_path / "missing", context="nope")
+    if "KUBERNETES_SERVICE_HOST" not in os.environ:  # not inside a Pod
+        with pytest.raises(drsync.ConfigError, match="KUBERNETES_SERVICE_HOST"):
+            drsync.Cluster.in_cluster()
 
 
 def test_wrong_ca_raises_tls_error(tmp_path, clusters_dir: str, cluster_env: dict,
