@@ -85,8 +85,14 @@ struct Migration::Impl {
     try {
       dest_state.save(std::nullopt, journal);
     } catch (const Error& e) {
-      if (options.journal_file.empty()) throw;
-      report.warnings.push_back(std::string("journal not saved in the destination: ") + e.what());
+      if (!options.journal_file.empty()) {
+        report.warnings.push_back(std::string("journal not saved in the destination: ") + e.what());
+      } else if (e.code() == Errc::not_found) {
+        throw Error(Errc::not_found, "the destination namespace " + dest_ns + " on " + dest.server() +
+                                         " does not exist: run Stage first (" + e.what() + ")");
+      } else {
+        throw;
+      }
     }
     if (!options.journal_file.empty()) detail::write_journal_file(options.journal_file, journal);
   }
@@ -185,9 +191,25 @@ struct Migration::Impl {
     return false;
   }
 
+  // Ends a mode that finds nothing to do (a repeat): no write at all.
+  MigrationReport nothing_to_do(const std::string& step, const std::string& why) {
+    skipped(step, why);
+    report.ok = true;
+    report.source_reachable = source_reachable;
+    report.finished = detail::now_rfc3339();
+    snapshot_state();
+    return report;
+  }
+
   void finish(bool ok) {
     journal.status = "done";
-    save_journal();
+    try {
+      save_journal();
+    } catch (const Error& e) {
+      // Never let a journal write hide the failure being reported.
+      if (ok) throw;
+      report.warnings.push_back(std::string("journal not saved: ") + e.what());
+    }
     report.ok = ok && report.errors.empty();
     report.source_reachable = source_reachable;
     report.finished = detail::now_rfc3339();
@@ -518,15 +540,10 @@ MigrationReport Migration::cutover() {
     auto dest = m.dest_state.load();
     if (last && last->mode == "Cutover" && last->status == "done" &&
         last->subset == m.subset_text() && dest && dest->role == "active" && !m.options.force) {
-      m.skipped("cutover", "already cut over: the destination is active");
       m.journal = *last;
-      m.report.ok = true;
-      m.report.finished = detail::now_rfc3339();
       m.source_reachable = m.probe_source();
-      m.report.source_reachable = m.source_reachable;
       m.report.source_fenced = m.source_reachable;
-      m.snapshot_state();
-      return m.report;
+      return m.nothing_to_do("cutover", "already cut over: the destination is active");
     }
   }
   m.source_reachable = m.probe_source();
@@ -584,19 +601,6 @@ MigrationReport Migration::cutover() {
 MigrationReport Migration::failback() {
   auto& m = *impl_;
   bool resumed = m.begin(Mode::Failback);
-  if (!resumed) {
-    auto last = m.load_journal();
-    auto dest = m.dest_state.load();
-    if (last && last->mode == "Failback" && last->status == "done" &&
-        last->subset == m.subset_text() && dest && dest->role == "passive" && !m.options.force) {
-      m.skipped("failback", "already failed back: the source is active");
-      m.journal = *last;
-      m.report.ok = true;
-      m.report.finished = detail::now_rfc3339();
-      m.snapshot_state();
-      return m.report;
-    }
-  }
   m.source_reachable = m.probe_source();
   if (!m.source_reachable) {
     throw Error(Errc::unavailable,
@@ -610,11 +614,7 @@ MigrationReport Migration::failback() {
     if (!dest_active && !source_passive) {
       // Never cut over (or already back): scaling the source to recorded values could undo the
       // user's own changes there.
-      m.skipped("failback", "the source is already the active side");
-      m.report.ok = true;
-      m.report.finished = detail::now_rfc3339();
-      m.snapshot_state();
-      return m.report;
+      return m.nothing_to_do("failback", "the source is already the active side");
     }
   }
   m.save_journal();

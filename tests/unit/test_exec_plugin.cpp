@@ -21,84 +21,24 @@
 #include "core/base64.hpp"
 #include "drsync/config.hpp"
 #include "drsync/error.hpp"
+#include "unit/test_support.hpp"
 
 using namespace drsync;
 using detail::make_credential_source;
 namespace fs = std::filesystem;
+using test::config_error;
+using test::read_text;
+using test::ScopedEnv;
 
 namespace {
+
+struct TempDir : test::TempDir {
+  TempDir() : test::TempDir("drsync-exec") {}
+};
 
 constexpr const char* kV1 = "client.authentication.k8s.io/v1";
 constexpr const char* kV1beta1 = "client.authentication.k8s.io/v1beta1";
 constexpr const char* kToken = "tok-SECRET-exec-0123456789";
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "drsync-exec-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;  // the copy would delete the folder too
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string path(const std::string& relative = "") const {
-    return relative.empty() ? path_ : path_ + "/" + relative;
-  }
-  std::string write(const std::string& relative, const std::string& content) const {
-    std::string file = path(relative);
-    fs::create_directories(fs::path(file).parent_path());
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-
- private:
-  std::string path_;
-};
-
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      ::setenv(name, value->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_.c_str(), old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_.c_str());
-    }
-  }
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
-
-std::string config_error(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    CHECK(e.code() == Errc::config);
-    return e.what();
-  }
-  FAIL("expected drsync::Error(Errc::config)");
-  return {};
-}
 
 // A fake credential plugin: counts its runs, records what it was given, prints output.json to
 // stdout and stderr.txt to stderr, and exits with the code in exit-code (default 0).

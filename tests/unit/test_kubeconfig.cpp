@@ -18,71 +18,21 @@
 #include "core/base64.hpp"
 #include "drsync/config.hpp"
 #include "drsync/error.hpp"
+#include "unit/test_support.hpp"
 
 using namespace drsync;
 namespace fs = std::filesystem;
+using test::config_error;
+using test::read_text;
+using test::ScopedEnv;
 
 namespace {
 
+struct TempDir : test::TempDir {
+  TempDir() : test::TempDir("drsync-kubeconfig") {}
+};
+
 const std::string kData = std::string(DRSYNC_TESTS_DIR) + "/unit/data/kubeconfig";
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "drsync-kubeconfig-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;  // the copy would delete the folder too
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string path(const std::string& relative = "") const {
-    return relative.empty() ? path_ : path_ + "/" + relative;
-  }
-  std::string write(const std::string& relative, const std::string& content) const {
-    std::string file = path(relative);
-    fs::create_directories(fs::path(file).parent_path());
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-
- private:
-  std::string path_;
-};
-
-// Sets (or unsets, with nullopt) an environment variable for one test and restores it after.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      ::setenv(name, value->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_.c_str(), old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_.c_str());
-    }
-  }
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
 
 struct TestKeyPair {
   std::string cert_pem;
@@ -123,17 +73,6 @@ TestKeyPair make_test_key_pair(const char* common_name) {
 }
 
 // The message of the Error(config) `action` throws (the test fails if it throws nothing else).
-std::string config_error(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    CHECK(e.code() == Errc::config);
-    return e.what();
-  }
-  FAIL("expected drsync::Error(Errc::config)");
-  return {};
-}
-
 std::string minimal_kubeconfig(const std::string& cluster_body, const std::string& user_body) {
   return "apiVersion: v1\nkind: Config\ncurrent-context: main\n"
          "clusters:\n- name: c\n  cluster:\n" +
