@@ -113,17 +113,30 @@ struct Migration::Impl {
     return s + "|" + options.subset.label_selector;
   }
 
-  // Runs one step: hook before, the step, journal, hook after; recorded in the report.
+  // Runs one step: hook before, the step, journal, hook after; recorded in the report. Whatever an
+  // embedder's hook or callback throws leaves as a drsync::Error, so the modes' bookkeeping holds.
   template <typename F>
   void step(Migration& self, const std::string& name, F&& body) {
     check_cancel();
+    try {
+      if (options.step_hook) options.step_hook(StepEvent{mode, name, true, &self});
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw Error(Errc::cancelled, "step hook before " + name + " failed: " + e.what());
+    }
     StepRecord rec;
     rec.name = name;
     rec.started = detail::now_rfc3339();
-    if (options.step_hook) options.step_hook(StepEvent{mode, name, true, &self});
     progress(name, "", 0, 0);
     try {
-      body();
+      try {
+        body();
+      } catch (const Error&) {
+        throw;
+      } catch (const std::exception& e) {
+        throw Error(Errc::internal, name + ": " + e.what());
+      }
       rec.status = "ok";
     } catch (const Error& e) {
       rec.status = "failed";
@@ -136,7 +149,13 @@ struct Migration::Impl {
     report.steps.push_back(rec);
     if (!journal.done(name)) journal.steps_done.push_back(name);
     save_journal();
-    if (options.step_hook) options.step_hook(StepEvent{mode, name, false, &self});
+    try {
+      if (options.step_hook) options.step_hook(StepEvent{mode, name, false, &self});
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw Error(Errc::cancelled, "step hook after " + name + " failed: " + e.what());
+    }
   }
 
   void skipped(const std::string& name, const std::string& why) {
