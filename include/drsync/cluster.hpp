@@ -196,6 +196,9 @@ class DRSYNC_API Cluster {
   void reset_stats() const;
   // Installs (or, with an empty function, removes) the request observer.
   void set_observer(RequestObserver observer) const;
+  // Aborts every queued and in-flight request of this cluster (and its copies): their futures
+  // fail with Errc::cancelled. Watches are cancelled through their CancelToken.
+  void cancel_all() const;
 
   struct Impl;
 

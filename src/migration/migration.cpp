@@ -88,8 +88,9 @@ struct Migration::Impl {
       if (!options.journal_file.empty()) {
         report.warnings.push_back(std::string("journal not saved in the destination: ") + e.what());
       } else if (e.code() == Errc::not_found) {
-        throw Error(Errc::not_found, "the destination namespace " + dest_ns + " on " + dest.server() +
-                                         " does not exist: run Stage first (" + e.what() + ")");
+        throw Error(Errc::not_found, "the destination namespace " + dest_ns + " on " +
+                                         dest.server() + " does not exist: run Stage first (" +
+                                         e.what() + ")");
       } else {
         throw;
       }

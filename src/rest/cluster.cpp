@@ -346,6 +346,9 @@ RequestStats Cluster::stats() const {
 void Cluster::reset_stats() const {
   impl_->transport.counters().reset();
 }
+void Cluster::cancel_all() const {
+  impl_->transport.cancel_all();
+}
 void Cluster::set_observer(RequestObserver observer) const {
   impl_->transport.set_observer(std::move(observer));
 }

@@ -446,6 +446,28 @@ void Transport::finish(Call* raw, CURLcode code) {
   call->promise.set_value(std::move(call->response));
 }
 
+void Transport::cancel_all() {
+  cancel_requested_ = true;
+  curl_multi_wakeup(multi_);
+}
+
+// Loop thread: aborts the transfers and fails every promise.
+void Transport::fail_everything(const char* why) {
+  auto fail = [why](std::unique_ptr<Call>& call) {
+    call->promise.set_exception(std::make_exception_ptr(Error(Errc::cancelled, why)));
+  };
+  for (auto& call : active_) {
+    curl_multi_remove_handle(multi_, call->easy);
+    curl_slist_free_all(call->headers);
+    curl_slist_free_all(call->connect_to);
+    idle_handles_.push_back(call->easy);
+    fail(call);
+  }
+  active_.clear();
+  for (auto& call : waiting_) fail(call);
+  waiting_.clear();
+}
+
 void Transport::set_observer(RequestObserver observer) {
   std::lock_guard<std::mutex> lock(observer_mutex_);
   observer_ = std::make_shared<const RequestObserver>(std::move(observer));
@@ -461,6 +483,7 @@ void Transport::loop() {
       }
     }
     if (stopping_) break;
+    if (cancel_requested_.exchange(false)) fail_everything("request cancelled");
     auto now = Clock::now();
     auto next_wake = now + std::chrono::milliseconds(1000);
     // Start what is due, oldest first, within the concurrency cap and the rate limit.
@@ -515,20 +538,12 @@ void Transport::loop() {
     curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
   }
   // Shutting down: fail whatever is left.
-  auto fail = [](std::unique_ptr<Call>& call) {
-    call->promise.set_exception(
-        std::make_exception_ptr(Error(Errc::cancelled, "cluster client closed")));
-  };
-  for (auto& call : active_) {
-    curl_multi_remove_handle(multi_, call->easy);
-    curl_slist_free_all(call->headers);
-    curl_slist_free_all(call->connect_to);
-    idle_handles_.push_back(call->easy);
-    fail(call);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& call : incoming_) waiting_.push_back(std::move(call));
+    incoming_.clear();
   }
-  for (auto& call : waiting_) fail(call);
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& call : incoming_) fail(call);
+  fail_everything("cluster client closed");
 }
 
 }  // namespace drsync::detail

@@ -50,12 +50,15 @@ class Transport {
                              const Credentials& creds) const;
   std::string url_for(const Request& request) const;
   void set_observer(RequestObserver observer);
+  // Fails every queued and in-flight request with Errc::cancelled (their transfers are aborted).
+  void cancel_all();
 
  private:
   struct Call;
   void loop();
   void start(Call& call);
   void finish(Call* call, CURLcode code);
+  void fail_everything(const char* why);
   void schedule_retry(std::unique_ptr<Call> call, std::chrono::milliseconds delay);
   std::chrono::milliseconds backoff(int attempt) const;
 
@@ -67,6 +70,7 @@ class Transport {
   std::mutex mutex_;
   std::deque<std::unique_ptr<Call>> incoming_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> cancel_requested_{false};
   // Loop-thread-only state.
   std::vector<std::unique_ptr<Call>> waiting_;
   std::vector<std::unique_ptr<Call>> active_;

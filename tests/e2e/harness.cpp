@@ -8,12 +8,22 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "drsync/error.hpp"
 #include "drsync/yaml.hpp"
 
 namespace drsync::test {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in.good());
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
 
 std::string clusters_dir() {
   const char* dir = std::getenv("DRSYNC_TEST_CLUSTERS");

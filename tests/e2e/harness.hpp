@@ -12,6 +12,8 @@
 
 namespace drsync::test {
 
+std::string read_file(const std::string& path);
+
 // The directory of the running test clusters; fails the test when it is not set.
 std::string clusters_dir();
 std::string kubeconfig_path(const std::string& name);  // "source", "dest-restricted", ...

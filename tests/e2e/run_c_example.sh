@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# e2e test of the C example (ctest "e2e: c_example"): a namespace with a Deployment of 3 replicas
-# on the source, examples/c/stage_cutover_failback.c stages, cuts over and fails it back, then
-# kubectl must show 3 replicas on the source and 0 on the destination, with the reports printed.
+# e2e test of the C example (ctest "e2e: c_example"): the guestbook fixture app on the source,
+# examples/c/stage_cutover_failback.c stages, cuts over and fails it back, then kubectl must show
+# every Deployment at its original replicas on the source and 0 on the destination.
 #
 #   tests/e2e/run_c_example.sh CLUSTER_DIR C_EXAMPLE_BINARY
 set -euo pipefail
@@ -25,24 +25,18 @@ fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
-replicas() {  # CLUSTER_ARGS... -> spec.replicas of deployment web
-  "$KUBECTL" "$@" get deployment web -o 'jsonpath={.spec.replicas}'
+replicas() {  # CLUSTER_ARGS... -> "name=replicas ..." of every deployment
+  "$KUBECTL" "$@" get deployments -o 'jsonpath={range .items[*]}{.metadata.name}={.spec.replicas} {end}'
 }
+APP=$(cd "$(dirname "$0")/../../.." && pwd)/shared/fixtures/apps/guestbook
 
 "$KUBECTL" "${SRC[@]}" create namespace "$NS" >/dev/null
-"$KUBECTL" "${SRC[@]}" -n "$NS" apply -f - >/dev/null <<YAML
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: registry.k8s.io/pause:3.10}]
-YAML
-"$KUBECTL" "${SRC[@]}" -n "$NS" rollout status deployment/web --timeout=120s >/dev/null
+"$KUBECTL" "${SRC[@]}" -n "$NS" apply -f "$APP" >/dev/null
+for d in $("$KUBECTL" "${SRC[@]}" -n "$NS" get deployments -o name); do
+  "$KUBECTL" "${SRC[@]}" -n "$NS" rollout status "$d" --timeout=120s >/dev/null
+done
+before=$(replicas "${SRC[@]}" -n "$NS")
+[[ -n "$before" ]] || fail "the guestbook app has no deployments"
 
 echo "running $EXAMPLE $NS -> $DNS"
 status=0
@@ -56,6 +50,7 @@ grep -q '^# drsync Failback report' "$OUT" || fail "no Failback report (Markdown
 
 src=$(replicas "${SRC[@]}" -n "$NS")
 dst=$(replicas "${DST[@]}" -n "$DNS")
-[[ "$src" == 3 ]] || fail "source deployment/web has $src replicas, expected 3"
-[[ "$dst" == 0 ]] || fail "destination deployment/web has $dst replicas, expected 0"
-echo "PASS: source deployment/web at 3 replicas, destination at 0"
+[[ "$src" == "$before" ]] || fail "source deployments are at '$src', expected '$before'"
+expected_dst=$(echo "$before" | sed -E 's/=[0-9]+/=0/g')
+[[ "$dst" == "$expected_dst" ]] || fail "destination deployments are at '$dst', expected '$expected_dst'"
+echo "PASS: source deployments at '$src', destination at '$dst'"

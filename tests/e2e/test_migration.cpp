@@ -122,7 +122,7 @@ TEST_CASE("Stage -> Cutover -> Failback -> Cutover keeps exact counts for every 
   }
 }
 
-TEST_CASE("Stage after Cutover is refused; a forced one leaves live counts untouched",
+TEST_CASE("Stage after Cutover is refused and a forced one leaves live counts untouched",
           "[e2e][migration]") {
   const Cluster& src = test::source();
   const Cluster& dst = test::dest();

@@ -394,7 +394,13 @@ TEST_CASE("watch resumes after the server ends it", "[e2e][rest]") {
   CHECK(c.stats().list == 0);   // resumed from the last version, not re-listed
 }
 
-TEST_CASE("watch from a compacted resourceVersion re-lists (410) and continues", "[e2e][rest]") {
+// The real API server (v1.32, watch cache on) answers a watch from resourceVersion "1" with the
+// current objects rather than 410 Gone, even after an etcd compaction, so the 410 -> re-list path
+// itself is tested against the stub server (unit test "a watch answered 410 Gone re-lists and
+// continues"); here the watch from a very old version must still deliver every object once and
+// then follow live changes.
+TEST_CASE("watch from a very old resourceVersion delivers the current objects and continues",
+          "[e2e][rest]") {
   Cluster c = Cluster::from_kubeconfig(test::kubeconfig_path("source"));
   ScopedNamespace ns(c, "rest-watch-410");
   const ResourceInfo cm = c.resolve("configmaps");
@@ -406,13 +412,8 @@ TEST_CASE("watch from a compacted resourceVersion re-lists (410) and continues",
   opts.label_selector = "relist=yes";
   c.reset_stats();
   WatchThread w(c, cm, ns.name(), opts);
-  CHECK(wait_until(
-      [&] {
-        return (w.count("RELISTED", "r1") && w.count("RELISTED", "r2") &&
-                w.count("RELISTED", "r3")) ||
-               w.finished();
-      },
-      30s));
+  auto seen = [&](const char* name) { return w.count("RELISTED", name) + w.count("ADDED", name); };
+  CHECK(wait_until([&] { return (seen("r1") && seen("r2") && seen("r3")) || w.finished(); }, 30s));
   c.create(cm, ns.name(), configmap("r4", {{"v", "1"}}, {{"relist", "yes"}}));
   c.patch(cm, ns.name(), "r1", PatchType::Merge, R"({"data":{"v":"9"}})");
   CHECK(w.wait_for("ADDED", "r4"));
@@ -421,14 +422,13 @@ TEST_CASE("watch from a compacted resourceVersion re-lists (410) and continues",
   w.rethrow_error();
   auto events = w.events();
   REQUIRE(events.size() >= 5);
-  std::set<std::string> relisted;
+  std::set<std::string> first;
   for (size_t i = 0; i < 3; ++i) {
-    CHECK(events[i].type == "RELISTED");
-    relisted.insert(events[i].name);
+    CHECK((events[i].type == "RELISTED" || events[i].type == "ADDED"));
+    first.insert(events[i].name);
   }
-  CHECK(relisted == std::set<std::string>{"r1", "r2", "r3"});
-  CHECK(w.count("RELISTED", "r4") == 0);
-  CHECK(c.stats().list >= 1);
+  CHECK(first == std::set<std::string>{"r1", "r2", "r3"});
+  CHECK(w.count("ADDED", "r4") == 1);
 }
 
 TEST_CASE("a stale update is a 409 Conflict", "[e2e][rest]") {

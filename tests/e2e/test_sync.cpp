@@ -1,5 +1,7 @@
 // NamespaceSync against the real clusters: every fixture app is applied to the source, copied into
 // a renamed namespace of the destination, and checked object by object.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -124,7 +126,7 @@ TEST_CASE("sync copies every fixture app into a renamed namespace, workloads sto
   }
 }
 
-TEST_CASE("source edits propagate; prune removes what the source deleted", "[e2e][sync]") {
+TEST_CASE("source edits propagate and prune removes what the source deleted", "[e2e][sync]") {
   const Cluster& src = test::source();
   const Cluster& dst = test::dest();
   test::ScopedNamespace source_ns(src, "sync-edits");
@@ -222,7 +224,7 @@ TEST_CASE("an immutable change fails by default and succeeds with recreate", "[e
   test::delete_namespace(dst, dest_ns);
 }
 
-TEST_CASE("plan and dry run write nothing; plan diffs mask Secret data", "[e2e][sync]") {
+TEST_CASE("plan and dry run write nothing and plan diffs mask Secret data", "[e2e][sync]") {
   const Cluster& src = test::source();
   const Cluster& dst = test::dest();
   test::ScopedNamespace source_ns(src, "sync-plan");
@@ -273,4 +275,52 @@ TEST_CASE("the restricted kubeconfigs can sync with the documented Role", "[e2e]
   SyncResult again = sync.run();
   REQUIRE(again.ok());
   CHECK(again.dest_requests.writes() == 0);
+}
+
+TEST_CASE("custom resources without a CRD in the destination: listed, or copied when asked",
+          "[e2e][sync]") {
+  const Cluster& src = test::source();
+  const Cluster& dst = test::dest();
+  std::string group = "t" + std::to_string(getpid()) + ".drsync.example.com";
+  Object crd =
+      Object::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+    "metadata":{},"spec":{"group":"G","scope":"Namespaced",
+    "names":{"plural":"widgets","singular":"widget","kind":"Widget"},
+    "versions":[{"name":"v1","served":true,"storage":true,
+      "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}})");
+  crd.set_name("widgets." + group);
+  crd.find("/spec/group")->SetString(group.c_str(), crd.allocator());
+  auto crds = src.resolve("customresourcedefinitions");
+  src.create(crds, "", crd);
+  test::ScopedNamespace ns(src, "sync-crd");
+  std::string dest_ns = ns.name() + "-dr";
+  REQUIRE(test::wait_until([&] {
+    src.resources(true);
+    return src.find_kind(group + "/v1", "Widget").has_value();
+  }));
+  Object widget = Object::parse(R"({"kind":"Widget","metadata":{"name":"w1"},"spec":{"size":3}})");
+  widget.json().AddMember("apiVersion", json_string(group + "/v1", widget.allocator()),
+                          widget.allocator());
+  src.create(src.resolve_kind(group + "/v1", "Widget"), ns.name(), widget);
+
+  try {
+    NamespaceSync(src, ns.name(), dst, dest_ns).run();
+    FAIL("a custom resource without its CRD in the destination must be an error");
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::not_found);
+    CHECK(std::string(e.what()).find("widgets." + group) != std::string::npos);
+  }
+  SyncOptions copy;
+  copy.copy_crds = true;
+  SyncResult r = NamespaceSync(src, ns.name(), dst, dest_ns, copy).run();
+  INFO(r.to_json());
+  REQUIRE(r.ok());
+  dst.resources(true);
+  auto widgets = dst.resolve_kind(group + "/v1", "Widget");
+  auto copied = dst.try_get(widgets, dest_ns, "w1");
+  REQUIRE(copied.has_value());
+  CHECK(copied->find("/spec/size")->GetInt() == 3);
+  src.remove(crds, "", "widgets." + group);
+  dst.remove(crds, "", "widgets." + group);
+  test::delete_namespace(dst, dest_ns);
 }

@@ -42,7 +42,7 @@ TEST_CASE("Object::parse reports the offset of bad JSON", "[object]") {
   }
 }
 
-TEST_CASE("YAML scalars follow the core schema; quoted stay strings", "[yaml]") {
+TEST_CASE("YAML scalars follow the core schema and quoted ones stay strings", "[yaml]") {
   Object o = parse_yaml(
       "a: 1\nb: '1'\nc: true\nd: 'true'\ne: 1.5\nf: ~\ng: hello\nh: \"0x10\"\ni: 0x10\n");
   CHECK(o.json()["a"].IsInt64());

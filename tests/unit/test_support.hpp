@@ -28,8 +28,7 @@ inline std::string read_text(const std::string& path) {
 class TempDir {
  public:
   explicit TempDir(const std::string& prefix = "drsync-test") {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     path_ = pattern;
   }

@@ -525,3 +525,60 @@ TEST_CASE("a 401 re-reads a rotated token file once and retries with the new tok
   CHECK(requests[1].header("authorization") == "Bearer new-token-rotated");
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("cancel_all aborts in-flight and queued requests at once", "[faults]") {
+  StubServer stub;
+  stub.set_fallback(StubReply::json(200, configmap_json("slow")).after(std::chrono::seconds(3)));
+  RestConfig config = stub_config(stub);
+  config.max_concurrent_requests = 2;  // so some requests are still queued
+  Cluster c(config);
+  std::vector<std::future<Response>> pending;
+  for (int i = 0; i < 5; ++i) pending.push_back(c.send_async(get_request()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto t0 = Clock::now();
+  c.cancel_all();
+  for (auto& f : pending) {
+    Error e = expect_error([&] { f.get(); });
+    CHECK(e.code() == Errc::cancelled);
+  }
+  CHECK(ms_since(t0) < 1000);
+  // The cluster still works afterwards.
+  stub.script({StubReply::json(200, configmap_json("after"))});
+  CHECK(c.send(get_request()).status == 200);
+}
+
+TEST_CASE("a watch answered 410 Gone re-lists and continues from the list's version", "[faults]") {
+  // A real API server will not say 410 on demand (its watch cache replays old versions), so
+  // the stub plays it: ERROR 410 on the first watch, then the LIST, then a live event.
+  StubServer stub;
+  stub.script({
+      StubReply::json(
+          200, R"({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":)"
+               R"("Failure","reason":"Expired","code":410,"message":"too old resource version"}})"
+               "\n"),
+      StubReply::json(
+          200, R"({"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"100"},)"
+               R"("items":[)" +
+                   configmap_json("a", "u1", "90") + "," + configmap_json("b", "u2", "95") + "]}"),
+      StubReply::json(200,
+                      R"({"type":"ADDED","object":)" + configmap_json("c", "u3", "101") + "}\n"),
+  });
+  Cluster c(stub_config(stub));
+  std::vector<std::pair<std::string, std::string>> events;
+  WatchOptions opts;
+  opts.resource_version = "5";
+  c.watch(kConfigMaps, "ns", opts, [&](WatchEvent& ev) {
+    events.emplace_back(ev.type, std::string(ev.object.name()));
+    return ev.object.name() != "c";  // stop after the live event
+  });
+  using Ev = std::pair<std::string, std::string>;
+  CHECK(events == std::vector<Ev>{{"RELISTED", "a"}, {"RELISTED", "b"}, {"ADDED", "c"}});
+  auto requests = stub.requests();
+  REQUIRE(requests.size() == 3);
+  CHECK(requests[0].path.find("watch=1") != std::string::npos);
+  CHECK(requests[0].path.find("resourceVersion=5") != std::string::npos);
+  CHECK(requests[1].path.find("watch=1") == std::string::npos);  // the re-list
+  CHECK(requests[2].path.find("resourceVersion=100") != std::string::npos);
+  CHECK(c.stats().list == 1);
+  CHECK(c.stats().watch == 2);
+}
