@@ -12,6 +12,7 @@
 
 #include "config/credentials.hpp"
 #include "config/exec_plugin.hpp"
+#include "core/file.hpp"
 #include "drsync/error.hpp"
 
 namespace drsync::detail {
@@ -86,24 +87,10 @@ class TokenFileSource final : public CredentialSource {
 
  private:
   bool read_token(std::string& token, std::string& why) const {
-    int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      why = std::strerror(errno);
+    if (int failure = detail::read_small_file(path_, token); failure != 0) {
+      why = std::strerror(failure);
       return false;
     }
-    char buffer[4096];
-    while (true) {
-      ssize_t n = ::read(fd, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        why = std::strerror(errno);
-        ::close(fd);
-        return false;
-      }
-      if (n == 0) break;
-      token.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
     auto begin = token.find_first_not_of(" \t\r\n");
     auto end = token.find_last_not_of(" \t\r\n");
     token = begin == std::string::npos ? std::string() : token.substr(begin, end - begin + 1);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/file.hpp"
 #include "drsync/config.hpp"
 #include "drsync/error.hpp"
 
@@ -25,25 +26,8 @@ std::string env_or_empty(const char* name) {
   return value == nullptr ? std::string() : std::string(value);
 }
 
-// Reads a whole file; returns 0 or the errno of the failure.
 int read_file(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  out.clear();
-  char buffer[8192];
-  while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int failure = errno;
-      ::close(fd);
-      return failure;
-    }
-    if (n == 0) break;
-    out.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return 0;
+  return drsync::detail::read_small_file(path, out);
 }
 
 bool is_pem_certificate(const std::string& pem) {

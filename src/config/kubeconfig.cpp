@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/base64.hpp"
+#include "core/file.hpp"
 #include "drsync/config.hpp"
 #include "drsync/error.hpp"
 #include "rest/url.hpp"
@@ -45,33 +46,12 @@ std::string in_quotes(const std::string& s) {
   return "\"" + s + "\"";
 }
 
-// Reads a whole file; on failure returns false with errno's text in `why`.
+// Reads a whole file; on failure returns false with the reason in `why`.
 bool read_file(const std::string& path, std::string& out, std::string& why) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    why = std::strerror(errno);
-    return false;
-  }
-  out.clear();
-  char buffer[16384];
-  while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      why = std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    if (n == 0) break;
-    out.append(buffer, static_cast<size_t>(n));
-    if (out.size() > kMaxFileSize) {  // e.g. a device named by mistake
-      why = "larger than 16 MiB";
-      ::close(fd);
-      return false;
-    }
-  }
-  ::close(fd);
-  return true;
+  int failure = detail::read_small_file(path, out, kMaxFileSize);
+  if (failure == 0) return true;
+  why = failure == EFBIG ? "larger than 16 MiB" : std::strerror(failure);
+  return false;
 }
 
 // OpenSSL's default password callback prompts on the terminal for an encrypted key: never do that.

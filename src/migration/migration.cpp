@@ -16,6 +16,34 @@ using detail::Journal;
 using detail::Workload;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+
+// Paces a polling loop: no wait before the first poll, then the poll interval, doubling up to 1 s
+// (one LIST per poll, so a long wait costs a bounded number of requests).
+class PollPacer {
+ public:
+  explicit PollPacer(std::chrono::milliseconds interval) : interval_(interval) {}
+  void wait() {
+    if (!first_) {
+      std::this_thread::sleep_for(interval_);
+      interval_ = std::min<std::chrono::milliseconds>(interval_ * 2, std::chrono::seconds(1));
+    }
+    first_ = false;
+  }
+
+ private:
+  std::chrono::milliseconds interval_;
+  bool first_ = true;
+};
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+}  // namespace
+
 const char* side_name(Side s) noexcept {
   return s == Side::Source ? "source" : "destination";
 }
@@ -396,15 +424,10 @@ void Migration::wait_gone(Side side) {
   auto deadline = Clock::now() + m.options.gone_timeout;
   auto list = m.workloads(side);
   auto pods = m.cluster(side).resolve("pods");
-  auto interval = m.options.poll_interval;
-  bool first = true;
+  PollPacer pacer(m.options.poll_interval);
   while (true) {
     m.check_cancel();
-    if (!first) {
-      std::this_thread::sleep_for(interval);
-      interval = std::min<std::chrono::milliseconds>(interval * 2, std::chrono::milliseconds(1000));
-    }
-    first = false;
+    pacer.wait();
     std::vector<std::string> remaining;
     for (const auto& pod : m.cluster(side).list(pods, m.ns(side)).items) {
       if (detail::pod_belongs_to(pod, list)) remaining.emplace_back(pod.name());
@@ -412,11 +435,9 @@ void Migration::wait_gone(Side side) {
     m.progress("wait_gone", "", 0, remaining.size());
     if (remaining.empty()) return;
     if (Clock::now() > deadline) {
-      std::string names;
-      for (const auto& r : remaining) names += (names.empty() ? "" : ", ") + r;
       throw Error(Errc::timeout, std::string("pods still running on the ") + side_name(side) +
                                      " after " + std::to_string(m.options.gone_timeout.count()) +
-                                     " s: " + names);
+                                     " s: " + join(remaining));
     }
   }
 }
@@ -430,15 +451,10 @@ void Migration::wait_ready(Side side) {
   for (const auto& w : m.workloads(side)) {
     if (!detail::ready_text(w.obj).empty()) kinds.insert(std::string(w.obj.kind()));
   }
-  auto interval = m.options.poll_interval;
-  bool first = true;
+  PollPacer pacer(m.options.poll_interval);
   while (true) {
     m.check_cancel();
-    if (!first) {
-      std::this_thread::sleep_for(interval);
-      interval = std::min<std::chrono::milliseconds>(interval * 2, std::chrono::milliseconds(1000));
-    }
-    first = false;
+    pacer.wait();
     std::vector<std::string> not_ready;
     std::vector<std::string> lines;
     auto list = kinds.empty() ? std::vector<Workload>{} : m.workloads(side, &kinds);
@@ -456,11 +472,9 @@ void Migration::wait_ready(Side side) {
     }
     if (Clock::now() > deadline) {
       m.report.readiness = lines;
-      std::string names;
-      for (const auto& r : not_ready) names += (names.empty() ? "" : ", ") + r;
       throw Error(Errc::timeout, std::string("not ready on the ") + side_name(side) + " after " +
                                      std::to_string(m.options.wait_timeout.count()) +
-                                     " s: " + names);
+                                     " s: " + join(not_ready));
     }
   }
 }
