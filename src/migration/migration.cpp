@@ -144,16 +144,22 @@ struct Migration::Impl {
 
   // Runs one step: hook before, the step, journal, hook after; recorded in the report. Whatever an
   // embedder's hook or callback throws leaves as a drsync::Error, so the modes' bookkeeping holds.
-  template <typename F>
-  void step(Migration& self, const std::string& name, F&& body) {
-    check_cancel();
+  void call_hook(Migration& self, const std::string& name, bool before) {
+    if (!options.step_hook) return;
     try {
-      if (options.step_hook) options.step_hook(StepEvent{mode, name, true, &self});
+      options.step_hook(StepEvent{mode, name, before, &self});
     } catch (const Error&) {
       throw;
     } catch (const std::exception& e) {
-      throw Error(Errc::cancelled, "step hook before " + name + " failed: " + e.what());
+      throw Error(Errc::cancelled, std::string("step hook ") + (before ? "before " : "after ") +
+                                       name + " failed: " + e.what());
     }
+  }
+
+  template <typename F>
+  void step(Migration& self, const std::string& name, F&& body) {
+    check_cancel();
+    call_hook(self, name, true);
     StepRecord rec;
     rec.name = name;
     rec.started = detail::now_rfc3339();
@@ -178,13 +184,7 @@ struct Migration::Impl {
     report.steps.push_back(rec);
     if (!journal.done(name)) journal.steps_done.push_back(name);
     save_journal();
-    try {
-      if (options.step_hook) options.step_hook(StepEvent{mode, name, false, &self});
-    } catch (const Error&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw Error(Errc::cancelled, "step hook after " + name + " failed: " + e.what());
-    }
+    call_hook(self, name, false);
   }
 
   void skipped(const std::string& name, const std::string& why) {
