@@ -1,5 +1,7 @@
 #include "sync/select.hpp"
 
+#include "drsync/migration.hpp"
+
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -49,8 +51,6 @@ constexpr const char* kNeverCopied[] = {
     "csistoragecapacities.storage.k8s.io",
     "podmetrics.metrics.k8s.io",
 };
-
-constexpr std::string_view kStateConfigMapName = "drsync-state";  // drsync/migration.hpp
 
 constexpr const char* kWorkloadKinds[] = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
                                           "Job",        "CronJob",     "Pod"};
@@ -169,7 +169,7 @@ std::string skip_reason(const Object& obj, const std::set<std::string>& copied_k
       json_str(json_get(obj.json(), "type")) == "kubernetes.io/service-account-token") {
     return "service-account token Secret (the destination issues its own)";
   }
-  if (kind == "ConfigMap" && obj.name() == kStateConfigMapName) {
+  if (kind == "ConfigMap" && obj.name() == kStateConfigMap) {
     return "drsync's own state (each side keeps its own)";
   }
   if (kind == "ConfigMap" && obj.name() == "kube-root-ca.crt") {

@@ -22,8 +22,10 @@
 #include "drsync/error.hpp"
 #include "drsync/object.hpp"
 #include "e2e/harness.hpp"
+#include "expect_error.hpp"
 
 using namespace drsync;
+using test::expect_error;
 using namespace std::chrono_literals;
 using test::ScopedNamespace;
 using test::source;
@@ -57,18 +59,6 @@ Object deployment(const std::string& name, int replicas) {
   o.set_name(name);
   o.find("/spec/replicas")->SetInt(replicas);
   return o;
-}
-
-// Runs `f`, which must throw a drsync::Error, and returns it.
-template <typename F>
-Error expect_error(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected a drsync::Error");
-  return Error(Errc::internal, "unreachable");
 }
 
 bool has_manager(const Object& o, const std::string& manager, const std::string& operation) {

@@ -19,11 +19,13 @@
 #include "drsync/cluster.hpp"
 #include "drsync/error.hpp"
 #include "drsync/object.hpp"
+#include "expect_error.hpp"
 #include "unit/stub_server.hpp"
 
 using namespace drsync;
 using drsync::test::StubReply;
 using drsync::test::StubServer;
+using test::expect_error;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -82,18 +84,6 @@ int closed_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
-}
-
-// Runs `f`, which must throw a drsync::Error, and returns it.
-template <typename F>
-Error expect_error(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected a drsync::Error");
-  return Error(Errc::internal, "unreachable");
 }
 
 }  // namespace
