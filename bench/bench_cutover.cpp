@@ -65,10 +65,10 @@ int main(int argc, char** argv) {
     std::map<std::string, Clock::time_point> step_start;
     options.step_hook = [&](const StepEvent& e) {
       if (e.before)
-        step_start[e.step] = Clock::now();
+        step_start[e.name] = Clock::now();
       else
-        step_seconds[e.step] =
-            std::chrono::duration<double>(Clock::now() - step_start[e.step]).count();
+        step_seconds[e.name] =
+            std::chrono::duration<double>(Clock::now() - step_start[e.name]).count();
     };
     Migration m(source, ns, dest, ns, options);
     // Let the source become ready, then stage.

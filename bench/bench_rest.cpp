@@ -197,12 +197,12 @@ int main(int argc, char** argv) {
         std::string name = "c" + std::to_string(w) + "-" + std::to_string(i);
         Request post;
         post.method = Method::Post;
-        post.verb = "create";
+        post.verb = Verb::Create;
         post.path = Cluster::path_for(cm, ns);
         post.body = configmap_json(name, "w" + std::to_string(w));
         creates.push_back(std::move(post));
         Request get;
-        get.verb = "get";
+        get.verb = Verb::Get;
         get.path = Cluster::path_for(cm, ns, name);
         gets.push_back(std::move(get));
       }
@@ -236,7 +236,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < list_count; ++i) {
       Request post;
       post.method = Method::Post;
-      post.verb = "create";
+      post.verb = Verb::Create;
       post.path = Cluster::path_for(cm, ns);
       post.body = configmap_json("l-" + std::to_string(i), "list");
       list_creates.push_back(std::move(post));
@@ -275,7 +275,7 @@ int main(int argc, char** argv) {
 
     // Parse CPU, isolated: fetch the raw body once, then time parsing only (nothing in flight).
     Request raw;
-    raw.verb = "list";
+    raw.verb = Verb::List;
     raw.path = Cluster::path_for(cm, ns);
     raw.query = {{"labelSelector", "set=list"}};
     Response body = c.send(raw);

@@ -104,6 +104,31 @@ typedef struct drsync_migration drsync_migration;
 typedef struct drsync_result drsync_result;
 typedef struct drsync_plan drsync_plan;
 
+/* The modes and the steps they are made of (the values of drsync::Mode and drsync::Step). */
+typedef enum drsync_mode {
+  DRSYNC_MODE_STAGE = 0,
+  DRSYNC_MODE_CUTOVER = 1,
+  DRSYNC_MODE_FAILBACK = 2
+} drsync_mode;
+typedef enum drsync_step {
+  DRSYNC_STEP_SYNC = 0,         /* copy every selected resource into `side` from the other side */
+  DRSYNC_STEP_RECORD = 1,       /* record the original scale of `side`'s workloads in the journal */
+  DRSYNC_STEP_FENCE = 2,        /* mark `side` passive */
+  DRSYNC_STEP_UNFENCE = 3,      /* mark `side` active */
+  DRSYNC_STEP_SCALE_DOWN = 4,   /* stop `side`'s workloads, recording their originals on them */
+  DRSYNC_STEP_SCALE_UP = 5,     /* start `side`'s workloads at their recorded originals */
+  DRSYNC_STEP_WAIT_GONE = 6,    /* wait until `side`'s workloads have no Pods */
+  DRSYNC_STEP_WAIT_READY = 7,   /* wait until `side`'s workloads are ready */
+  DRSYNC_STEP_MIGRATE_DATA = 8, /* copy volume data into `side` from the other side (data hook) */
+  DRSYNC_STEP_VERIFY = 9        /* `side` (the active side) runs at the recorded counts */
+} drsync_step;
+/* "stage", "cutover", "failback"; NULL for a value outside the enum. Static storage. */
+DRSYNC_EXTERN(const char*) drsync_mode_name(drsync_mode mode);
+/* "sync", "scale_down", ...; NULL for a value outside the enum. Static storage. */
+DRSYNC_EXTERN(const char*) drsync_step_name(drsync_step step);
+/* The step named `name`; DRSYNC_EINVALIDARG (listing the names) when there is none. */
+DRSYNC_EXTERN(int) drsync_step_parse(drsync_step* out, const char* name);
+
 /* Progress of a sync or a migration. The strings are valid during the callback only. */
 typedef struct drsync_progress {
   const char* step;   /* migration: "sync", "scale_down", "wait_ready", ...;
@@ -119,7 +144,8 @@ typedef struct drsync_progress {
  * the handle they were called for. */
 typedef int (*drsync_progress_cb)(const drsync_progress* progress, void* payload);
 /* Before (before = 1) and after (before = 0) every step of a mode. `mode` is "stage",
- * "cutover" or "failback"; `step` a step name (see drsync_migration_step). `m` is the migration
+ * "cutover" or "failback" (drsync_mode_name); `step` a step name (drsync_step_name, prefixed
+ * "rollback_" for the steps of a Cutover's rollback). `m` is the migration
  * being run: the hook may call drsync_migration_step() / drsync_migration_ledger() on it, e.g. to
  * run its own storage failover between two steps. */
 typedef int (*drsync_step_cb)(const char* mode, const char* step, int before, drsync_migration* m,
@@ -148,12 +174,13 @@ typedef enum drsync_result_kind {
   DRSYNC_RESULT_SYNC = 0,      /* drsync_sync_plan / drsync_sync_run */
   DRSYNC_RESULT_MIGRATION = 1, /* a migration report: stage/cutover/failback/report */
   DRSYNC_RESULT_STATUS = 2,    /* drsync_migration_status */
-  DRSYNC_RESULT_LEDGER = 3     /* drsync_migration_ledger */
+  DRSYNC_RESULT_LEDGER = 3,    /* drsync_migration_ledger */
+  DRSYNC_RESULT_STEP_PLAN = 4  /* drsync_migration_plan */
 } drsync_result_kind;
 
 DRSYNC_EXTERN(drsync_result_kind) drsync_result_kind_of(const drsync_result* result);
 /* The result as JSON (sync: SyncResult, migration: MigrationReport, status: MigrationStatus,
- * ledger: {"deployments.apps/web": "2", ...}). Owned by the result. */
+ * ledger: {"deployments.apps/web": "2", ...}, step plan: StepPlan). Owned by the result. */
 DRSYNC_EXTERN(const char*) drsync_result_json(const drsync_result* result);
 /* 1 when the result reports success (always 1 for status and ledger results), else 0. */
 DRSYNC_EXTERN(int) drsync_result_ok(const drsync_result* result);
@@ -200,11 +227,19 @@ DRSYNC_EXTERN(int) drsync_migration_stage(drsync_result** out, drsync_migration*
 DRSYNC_EXTERN(int) drsync_migration_cutover(drsync_result** out, drsync_migration* migration);
 DRSYNC_EXTERN(int) drsync_migration_failback(drsync_result** out, drsync_migration* migration);
 
-/* Runs one idempotent step: "sync" (into `side`, from the other side), "record", "fence",
- * "unfence", "scale_down", "scale_up", "wait_gone", "wait_ready", "migrate_data" (into `side`,
- * from the other side), "verify" (`side` is the active side). */
+/* Runs one idempotent step on `side` (see drsync_step). */
+DRSYNC_EXTERN(int)
+drsync_migration_run_step(drsync_migration* migration, drsync_step step, drsync_side side);
+/* The same with the step's name ("sync", "scale_down", ...); DRSYNC_EINVALIDARG for another. */
 DRSYNC_EXTERN(int)
 drsync_migration_step(drsync_migration* migration, const char* step, drsync_side side);
+/* The steps `mode` would run, after the refusal checks the mode runs (a refusal returns the
+ * mode's code: DRSYNC_EFENCED, DRSYNC_EPENDING, DRSYNC_EUNAVAILABLE). Reads only. With `preview`
+ * non-zero, each step also says what it would change (the sync plan, the scale of each workload
+ * before and after). *out: a DRSYNC_RESULT_STEP_PLAN result (docs/c-api.md). */
+DRSYNC_EXTERN(int)
+drsync_migration_plan(drsync_result** out, drsync_migration* migration, drsync_mode mode,
+                      int preview);
 /* The report of the last mode run on this handle (with the changes of steps run since). */
 DRSYNC_EXTERN(int) drsync_migration_report(drsync_result** out, const drsync_migration* migration);
 /* Which side is active, pending operations, the ledger of the destination. */

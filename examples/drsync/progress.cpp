@@ -130,7 +130,7 @@ void Progress::on_progress(const drsync::MigrationProgress& p) {
 void Progress::on_step(const drsync::StepEvent& e) {
   std::lock_guard lock(mutex_);
   if (e.before) {
-    step_ = e.step;
+    step_ = e.name;
     object_.clear();
     done_ = total_ = 0;
     fresh_ = true;
@@ -140,14 +140,14 @@ void Progress::on_step(const drsync::StepEvent& e) {
     if (tty_)
       draw(true);
     else if (level_ == LogLevel::Debug)
-      line("  " + e.step + ": started");
+      line("  " + e.name + ": started");
     return;
   }
   double secs = std::chrono::duration<double>(Clock::now() - step_started_).count();
   std::string c = counts();
   std::string text =
-      fmt::format("  {:<20} ok ({:.1f} s){}", e.step, secs, c.empty() ? "" : ", " + c);
-  if (!tty_) text = fmt::format("  {}: ok ({:.1f} s){}", e.step, secs, c.empty() ? "" : ", " + c);
+      fmt::format("  {:<20} ok ({:.1f} s){}", e.name, secs, c.empty() ? "" : ", " + c);
+  if (!tty_) text = fmt::format("  {}: ok ({:.1f} s){}", e.name, secs, c.empty() ? "" : ", " + c);
   line(text);
   step_.clear();
   object_.clear();

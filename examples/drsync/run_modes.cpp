@@ -78,22 +78,6 @@ std::string pair_title(const std::string& what, const Target& t) {
   return what + " " + t.source_namespace + " -> " + t.dest_namespace;
 }
 
-bool reachable(const drsync::Cluster& cluster, std::string& why) {
-  try {
-    cluster.server_version();
-    return true;
-  } catch (const drsync::Error& e) {
-    using drsync::Errc;
-    Errc c = e.code();
-    if (c == Errc::network || c == Errc::timeout || c == Errc::server_error || c == Errc::tls ||
-        c == Errc::unavailable) {
-      why = e.what();
-      return false;
-    }
-    return true;  // it answered
-  }
-}
-
 std::vector<Outcome> run_modes(RunContext& ctx) {
   drsync::Mode mode = *ctx.cli.mode;
   std::vector<Outcome> outcomes;
@@ -103,7 +87,7 @@ std::vector<Outcome> run_modes(RunContext& ctx) {
   for (const auto& t : ctx.targets.pairs)
     needs_source = needs_source || !t.options.source_unavailable;
   std::string why;
-  if (mode == drsync::Mode::Cutover && needs_source && !reachable(ctx.clusters.source, why)) {
+  if (mode == drsync::Mode::Cutover && needs_source && !ctx.clusters.source.reachable(1, &why)) {
     for (const auto& t : ctx.targets.pairs) {
       Outcome out{t.source_namespace, t.dest_namespace, Result::Failed};
       out.error = "the source cluster " + ctx.clusters.source.server() + " cannot be reached (" +

@@ -21,43 +21,9 @@
 #include "drsync/error.hpp"
 #include "drsync/export.hpp"
 #include "drsync/object.hpp"
+#include "drsync/request.hpp"
 
 namespace drsync {
-
-enum class Method { Get, Post, Put, Patch, Delete };
-
-struct Request {
-  Method method = Method::Get;
-  std::string path;  // "/api/v1/namespaces", query appended from `query`
-  std::vector<std::pair<std::string, std::string>> query;
-  std::string body;
-  std::string content_type = "application/json";
-  std::string accept = "application/json";
-  // Safe to repeat after a connection error, 429 or 5xx. Defaults from the method (GET, PUT,
-  // DELETE); a create (POST) is never repeated blindly.
-  std::optional<bool> idempotent;
-  std::chrono::milliseconds timeout{0};  // 0: the cluster's request_timeout
-  // Counted under this verb in RequestStats ("list", "get", "create", ...); empty: from method.
-  std::string verb;
-};
-
-struct Response {
-  long status = 0;
-  std::string body;
-  std::string content_type;
-  int attempts = 1;
-  bool ok() const noexcept { return status >= 200 && status < 300; }
-};
-
-// Per-verb request counters of one Cluster (every attempt on the wire counts).
-struct RequestStats {
-  std::uint64_t list = 0, get = 0, create = 0, update = 0, patch = 0, remove = 0, watch = 0,
-                discovery = 0, other = 0, retries = 0;
-  std::uint64_t total() const noexcept {
-    return list + get + create + update + patch + remove + watch + discovery + other;
-  }
-  std::uint64_t writes() const noexcept { return create + update + patch + remove; }
-};
 
 // A resource type as discovery reports it.
 struct DRSYNC_API ResourceInfo {
@@ -83,21 +49,6 @@ struct ListOptions {
   std::string field_selector;
   std::int64_t limit = 500;  // page size; 0: no paging
   std::string resource_version;
-};
-
-struct WriteOptions {
-  bool dry_run = false;  // dryRun=All: validated and admitted by the server, not persisted
-  std::string field_manager = "drsync";
-  bool force = false;  // server-side apply: take ownership of conflicting fields
-};
-
-enum class PatchType { Json, Merge, StrategicMerge, Apply };
-
-struct DeleteOptions {
-  std::string propagation_policy;  // "", "Foreground", "Background", "Orphan"
-  std::string precondition_uid;
-  std::string precondition_resource_version;
-  bool dry_run = false;
 };
 
 struct WatchOptions {
@@ -127,6 +78,8 @@ class CancelToken {
 // counting beyond RequestStats, tracing, and fault-injection in tests.
 using RequestObserver = std::function<void(const Request&, const Response&)>;
 
+class RestRequest;
+
 class DRSYNC_API Cluster {
  public:
   explicit Cluster(RestConfig config);
@@ -138,7 +91,14 @@ class DRSYNC_API Cluster {
   const std::string& server() const noexcept;
   const std::string& default_namespace() const noexcept;
 
-  // --- Raw requests ---------------------------------------------------------------------------
+  // --- Requests -------------------------------------------------------------------------------
+  // The request builder every verb below is a thin wrapper over (see RestRequest).
+  RestRequest request(Verb verb) const;
+  // Whether the server answers at all: a 403 or 404 is an answer; network, TLS, timeout and 5xx
+  // errors are not. Tries `attempts` times (backing off 0.3 s, 0.6 s, ...); `why` gets the last
+  // error when it returns false.
+  bool reachable(int attempts = 1, std::string* why = nullptr) const;
+
   // Sends a request (rate-limited, retried when idempotent) and returns the response whatever
   // its status.
   Response send(Request request) const;
@@ -204,6 +164,73 @@ class DRSYNC_API Cluster {
 
  private:
   std::shared_ptr<Impl> impl_;
+};
+
+// One request, built step by step in the manner of client-go's rest.Request, then sent with a
+// blocking ending (response(), object(), expect()) or an async one (start()):
+//
+//   Object cm = cluster.request(Verb::Get).resource(configmaps).in_namespace("shop").name("web")
+//                   .object();
+//   auto pending = cluster.request(Verb::Create).resource(r).in_namespace(ns).body(obj)
+//                      .options(write_options).start();
+//
+// The method follows the verb (list/get/watch: GET, create: POST, update: PUT, patch: PATCH,
+// delete: DELETE). Errors are typed drsync::Errors naming the request ("create configmaps
+// shop/web") and, for the server's own failures (429, 5xx), the server.
+class DRSYNC_API RestRequest {
+ public:
+  RestRequest(Cluster cluster, Verb verb);
+
+  RestRequest& resource(const ResourceInfo& r);
+  RestRequest& in_namespace(std::string_view ns);  // ignored for cluster-scoped resources
+  // The object's name. A create POSTs to the collection: there the name only names the request
+  // in messages.
+  RestRequest& name(std::string_view name);
+  RestRequest& subresource(std::string_view subresource);
+  RestRequest& path(std::string path);  // a raw path instead of resource/namespace/name
+  RestRequest& param(std::string key, std::string value);
+  RestRequest& body(std::string json, std::string content_type = "application/json");
+  RestRequest& body(const Object& object);
+  RestRequest& patch(PatchType type, std::string body);
+  RestRequest& options(const WriteOptions& options);   // dryRun, fieldManager, force (apply)
+  RestRequest& options(const DeleteOptions& options);  // a DeleteOptions body
+  RestRequest& accept(std::string media_type);
+  RestRequest& idempotent(bool idempotent);
+  RestRequest& timeout(std::chrono::milliseconds timeout);
+  // Replaces the description used in error messages ("scale deployments.apps shop/web").
+  RestRequest& describe_as(std::string what);
+
+  Request build() const;
+  // What it acts on: "configmaps shop/web", "deployments.apps in namespace shop", or the path.
+  std::string target() const;
+  // "create configmaps shop/web", "list deployments.apps in namespace shop".
+  std::string describe() const;
+
+  // Endings. response(): whatever the status. start(): the same, concurrently (many may be in
+  // flight, multiplexed over HTTP/2). object(): the parsed body, throwing the typed Error for a
+  // non-2xx status. expect(): throws for a non-2xx status, returns the response.
+  Response response() const;
+  std::future<Response> start() const;
+  Object object() const;
+  Response expect() const;
+  // The typed Error for a non-2xx response of this request.
+  Error error(const Response& response) const;
+  // Throws error(response) unless the response is a 2xx.
+  void check(const Response& response) const;
+
+ private:
+  Cluster cluster_;
+  Verb verb_;
+  Request request_;
+  std::string prefix_;  // "/apis/apps/v1"
+  std::string resource_;
+  std::string group_resource_;
+  bool namespaced_ = true;
+  std::string namespace_;
+  std::string name_;
+  std::string subresource_;
+  std::string what_;
+  std::optional<WriteOptions> write_;
 };
 
 }  // namespace drsync

@@ -70,6 +70,9 @@ class DRSYNC_API ReplicaLedger {
   // Sets the live scale field to the stopped value / to `value`.
   void set_stopped(Object& obj) const;
   void set_value(Object& obj, std::string_view value) const;
+  // On an update of an existing copy: the live scale belongs to the ledger's steps, not to the
+  // sync, so `desired` takes it from `live`.
+  void keep_live_scale(Object& desired, const Object& live) const;
   // JSON merge patch setting the scale field to `value` (and the annotations when given).
   std::string scale_patch(const ScaleSpec& spec, std::string_view value,
                           const std::optional<ScaleValue>& record, bool clear_record) const;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "drsync/cluster.hpp"
@@ -21,10 +22,74 @@ namespace drsync {
 
 enum class Side { Source, Destination };
 enum class Mode { Stage, Cutover, Failback };
-DRSYNC_API const char* side_name(Side s) noexcept;
-DRSYNC_API const char* mode_name(Mode m) noexcept;
+// The steps the modes are made of; each is idempotent. One table (src/migration/names.cpp) gives
+// their names and descriptions to C++, C, Python, the CLI and the docs.
+enum class Step {
+  Sync,         // copy every selected resource into `side` from the other side
+  Record,       // write the original scale of `side`'s workloads into the journal
+  Fence,        // mark `side` passive
+  Unfence,      // mark `side` active
+  ScaleDown,    // stop `side`'s workloads, recording their originals on them
+  ScaleUp,      // start `side`'s workloads at their recorded originals
+  WaitGone,     // wait until `side`'s workloads have no Pods
+  WaitReady,    // wait until `side`'s workloads are ready
+  MigrateData,  // copy volume data into `side` from the other side
+  Verify,       // `side` (the active side) runs at the recorded counts, the other side is stopped
+};
+inline constexpr int kStepCount = 10;
 
-inline constexpr const char* kStateConfigMap = "drsync-state";
+DRSYNC_API const char* side_name(Side s) noexcept;  // "source", "destination"
+DRSYNC_API const char* mode_name(Mode m) noexcept;  // "Stage", "Cutover", "Failback"
+DRSYNC_API const char* mode_id(Mode m) noexcept;    // "stage", "cutover", "failback"
+DRSYNC_API std::optional<Mode> parse_mode(std::string_view text) noexcept;  // either spelling
+DRSYNC_API const char* step_name(Step s) noexcept;  // "sync", "scale_down", ...
+// "scale down the source", "sync the destination from the source", ...
+DRSYNC_API std::string step_description(Step s, Side side);
+DRSYNC_API std::optional<Step> parse_step(std::string_view name) noexcept;
+DRSYNC_API std::string step_names();  // "sync, record, ..." for messages
+
+struct StepRecord {
+  std::string name;
+  std::string started;   // RFC 3339
+  std::string finished;  // RFC 3339
+  std::string status;    // ok, skipped, failed
+  std::string message;
+};
+
+struct WorkloadChange {
+  Side side = Side::Source;
+  std::string resource;  // deployments.apps
+  std::string name;
+  std::string from;
+  std::string to;
+};
+
+struct WorkloadState {
+  std::string resource;
+  std::string name;
+  std::string value;     // live scale
+  std::string ready;     // "2/2" for replica workloads, "" otherwise
+  std::string recorded;  // ledger annotation, "" if none
+  std::string original;  // what it runs at when active: the recorded original, else the live value
+  std::string stopped_value;  // "0", "true"
+  bool stopped = false;
+  std::string key() const { return resource + "/" + name; }
+};
+
+// One step of a mode: what, on which side; rollback steps run only when a Cutover's destination
+// does not become ready and rollback_on_failure is set.
+struct DRSYNC_API PlannedStep {
+  Step step = Step::Sync;
+  Side side = Side::Source;
+  bool rollback = false;
+  // Filled by Migration::plan(mode, true) only: what the step would change.
+  std::vector<WorkloadChange> changes;  // ScaleDown / ScaleUp
+  std::vector<std::string> notes;       // workloads it would leave alone, and why
+  std::optional<SyncResult> sync;       // Sync: the sync plan (diffs, masked)
+  // As in reports and the journal: "scale_down", "rollback_scale_down".
+  std::string name() const;
+  std::string description() const;
+};
 
 // Which workloads a mode acts on: all (empty), named ones ("web", "deployments/web",
 // "statefulsets.apps/db"), and/or those matching a label selector (equality terms "a=b,c!=d").
@@ -47,7 +112,8 @@ class Migration;
 // what was done, so re-running the mode resumes).
 struct StepEvent {
   Mode mode;
-  std::string step;
+  PlannedStep step;
+  std::string name;  // step.name()
   bool before = true;
   Migration* migration = nullptr;
 };
@@ -74,28 +140,26 @@ struct MigrationOptions {
   CancelToken cancel;
 };
 
-struct StepRecord {
-  std::string name;
-  std::string started;   // RFC 3339
-  std::string finished;  // RFC 3339
-  std::string status;    // ok, skipped, failed
-  std::string message;
+// What one step did, for the report.
+struct StepResult {
+  std::optional<SyncResult> sync;
+  std::vector<WorkloadChange> changes;
+  std::vector<std::string> readiness;  // wait_ready: "deployments.apps/web: 2/2 ready"
+  std::vector<std::string> warnings;
 };
 
-struct WorkloadChange {
-  Side side = Side::Source;
-  std::string resource;  // deployments.apps
-  std::string name;
-  std::string from;
-  std::string to;
-};
-
-struct WorkloadState {
-  std::string resource;
-  std::string name;
-  std::string value;     // live scale
-  std::string ready;     // "2/2" for replica workloads, "" otherwise
-  std::string recorded;  // ledger annotation, "" if none
+// The steps a mode would run, after the same refusal checks the mode runs (fencing, a pending
+// operation, the source's reachability).
+struct DRSYNC_API StepPlan {
+  Mode mode = Mode::Stage;
+  bool resume = false;  // a half-done run of this mode would be completed
+  bool source_reachable = true;
+  std::string nothing_to_do;  // non-empty: the mode would change nothing, for this reason
+  std::vector<PlannedStep> steps;
+  std::vector<PlannedStep> rollback;  // after a wait_ready timeout, with rollback_on_failure
+  std::vector<StepRecord> skipped;    // steps left out, with why ("source unreachable")
+  std::vector<std::string> warnings;
+  std::string to_json() const;
 };
 
 struct DRSYNC_API MigrationReport {
@@ -144,23 +208,37 @@ class DRSYNC_API Migration {
   MigrationReport cutover();
   MigrationReport failback();
 
-  // The steps (each idempotent). `from`/`to` follow the mode being run: during a cutover the sync
-  // goes source -> destination, during a failback destination -> source.
-  void sync(Side from, Side to);
-  void record(Side side);   // write the originals of `side`'s workloads onto them and the journal
-  void fence(Side side);    // mark the side passive
-  void unfence(Side side);  // mark the side active
-  void scale_down(Side side);
-  void scale_up(Side side);
-  void wait_gone(Side side);
-  void wait_ready(Side side);
-  void migrate_data(Side from, Side to);
-  void verify(Side active);
+  // The steps a mode would run, after the same refusal checks the mode runs (it throws what the
+  // mode would throw). Reads only. With `preview`, each step also says what it would change (the
+  // sync plan with diffs, the scale of each workload before and after).
+  StepPlan plan(Mode mode, bool preview = false);
+
+  // The steps (each idempotent), returning what they did (also added to report()). `from`/`to`
+  // follow the mode being run: during a cutover the sync goes source -> destination, during a
+  // failback destination -> source. Each throws a typed Error when it fails.
+  StepResult run_step(const PlannedStep& step);
+  StepResult sync(Side from, Side to);
+  StepResult record(Side side);   // the originals of `side`'s workloads into the journal
+  StepResult fence(Side side);    // mark the side passive
+  StepResult unfence(Side side);  // mark the side active
+  StepResult scale_down(Side side);
+  StepResult scale_up(Side side);
+  StepResult wait_gone(Side side);
+  StepResult wait_ready(Side side);
+  StepResult migrate_data(Side from, Side to);
+  StepResult verify(Side active);  // throws Error(conflict) naming what is not as recorded
   MigrationReport report() const;
 
   MigrationStatus status();
   // The ledger as recorded on one side's workloads: resource/name -> original value.
   std::map<std::string, std::string> ledger(Side side);
+  // The workloads a mode acts on (the subset, without owned ones; Jobs only with include_jobs)
+  // with their live and recorded scale. One LIST per workload kind.
+  std::vector<WorkloadState> workloads(Side side);
+  // Whether the source cluster answers (options().source_probe_attempts tries); false without
+  // trying with options().source_unavailable.
+  bool source_reachable();
+  const MigrationOptions& options() const noexcept;
 
   struct Impl;
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "drsync/cluster.hpp"
+#include "drsync/error.hpp"
 #include "drsync/export.hpp"
 #include "drsync/ledger.hpp"
 #include "drsync/transform.hpp"
@@ -23,8 +24,13 @@ inline constexpr const char* kSourceAnnotation = "drsync.io/source";
 inline constexpr const char* kContentHashAnnotation = "drsync.io/content-hash";
 inline constexpr const char* kIgnoreMarker = "drsync.io/ignore";
 inline constexpr const char* kDrSyncerIgnoreMarker = "dr-syncer.io/ignore";
+// The ConfigMap in which each side keeps drsync's state (role, journal); never copied.
+inline constexpr const char* kStateConfigMap = "drsync-state";
 
 enum class Action { Create, Update, Unchanged, Skip, Prune, Conflict, Error };
+inline constexpr Action kAllActions[] = {Action::Create, Action::Update, Action::Unchanged,
+                                         Action::Skip,   Action::Prune,  Action::Conflict,
+                                         Action::Error};
 DRSYNC_API const char* action_name(Action a) noexcept;
 
 // A destination object that exists but was not written by drsync from this source.
@@ -76,8 +82,9 @@ struct ObjectOutcome {
   std::string kind;
   std::string name;
   Action action = Action::Unchanged;
-  std::string message;  // why (errors, skips, conflicts)
-  std::string diff;     // unified diff live -> desired (plan only; Secret data masked)
+  std::string message;    // why (errors, skips, conflicts)
+  std::string diff;       // unified diff live -> desired (plan only; Secret data masked)
+  Errc error = Errc::ok;  // the cause when the object failed (forbidden, invalid, ...)
 };
 
 struct DRSYNC_API SyncResult {
@@ -85,6 +92,7 @@ struct DRSYNC_API SyncResult {
   std::map<Action, int> counts;
   std::vector<std::string> warnings;
   std::vector<std::string> errors;
+  Errc error_code = Errc::ok;  // the cause of the first error
   std::chrono::milliseconds duration{0};
   RequestStats source_requests;
   RequestStats dest_requests;

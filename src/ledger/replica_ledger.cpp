@@ -160,6 +160,14 @@ void ReplicaLedger::set_value(Object& obj, std::string_view value) const {
       .Set(obj.json(), typed_value(spec->type, value, obj.allocator()), obj.allocator());
 }
 
+void ReplicaLedger::keep_live_scale(Object& desired, const Object& live) const {
+  const ScaleSpec* spec = spec_for(live.group(), live.kind());
+  const Value* v = spec ? live.find(spec->path) : nullptr;
+  if (v)
+    rapidjson::Pointer(spec->path.c_str())
+        .Set(desired.json(), Value(*v, desired.allocator()), desired.allocator());
+}
+
 void ReplicaLedger::set_stopped(Object& obj) const {
   const ScaleSpec* spec = spec_for(obj.group(), obj.kind());
   if (spec != nullptr) set_value(obj, spec->stopped_value);

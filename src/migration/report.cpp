@@ -39,7 +39,69 @@ void states(Writer& w, const char* k, const std::vector<WorkloadState>& list) {
   w.EndArray();
 }
 
+void change(Writer& w, const WorkloadChange& c) {
+  w.StartObject();
+  kv(w, "side", side_name(c.side));
+  kv(w, "resource", c.resource);
+  kv(w, "name", c.name);
+  kv(w, "from", c.from);
+  kv(w, "to", c.to);
+  w.EndObject();
+}
+
+void planned_step(Writer& w, const PlannedStep& s) {
+  w.StartObject();
+  kv(w, "name", s.name());
+  kv(w, "side", side_name(s.side));
+  kv(w, "description", s.description());
+  w.Key("changes");
+  w.StartArray();
+  for (const auto& c : s.changes) change(w, c);
+  w.EndArray();
+  strings(w, "notes", s.notes);
+  if (s.sync) {
+    std::string plan = s.sync->to_json();
+    w.Key("syncPlan");
+    w.RawValue(plan.c_str(), plan.size(), rapidjson::kObjectType);
+  }
+  w.EndObject();
+}
+
+void planned_steps(Writer& w, const char* k, const std::vector<PlannedStep>& list) {
+  w.Key(k);
+  w.StartArray();
+  for (const auto& s : list) planned_step(w, s);
+  w.EndArray();
+}
+
 }  // namespace
+
+std::string StepPlan::to_json() const {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  kv(w, "mode", mode_name(mode));
+  w.Key("resume");
+  w.Bool(resume);
+  w.Key("sourceReachable");
+  w.Bool(source_reachable);
+  kv(w, "nothingToDo", nothing_to_do);
+  planned_steps(w, "steps", steps);
+  planned_steps(w, "rollback", rollback);
+  w.Key("skipped");
+  w.StartArray();
+  for (const auto& s : skipped) {
+    w.StartObject();
+    kv(w, "name", s.name);
+    kv(w, "reason", s.message);
+    w.EndObject();
+  }
+  w.EndArray();
+  strings(w, "warnings", warnings);
+  w.EndObject();
+  return buf.GetString();
+}
 
 std::string MigrationReport::to_json() const {
   rapidjson::StringBuffer buf;
@@ -71,15 +133,7 @@ std::string MigrationReport::to_json() const {
   w.EndArray();
   w.Key("changes");
   w.StartArray();
-  for (const auto& c : changes) {
-    w.StartObject();
-    kv(w, "side", side_name(c.side));
-    kv(w, "resource", c.resource);
-    kv(w, "name", c.name);
-    kv(w, "from", c.from);
-    kv(w, "to", c.to);
-    w.EndObject();
-  }
+  for (const auto& c : changes) change(w, c);
   w.EndArray();
   strings(w, "readiness", readiness);
   strings(w, "warnings", warnings);
@@ -87,8 +141,7 @@ std::string MigrationReport::to_json() const {
   if (sync) {
     w.Key("sync");
     w.StartObject();
-    for (Action a : {Action::Create, Action::Update, Action::Unchanged, Action::Skip, Action::Prune,
-                     Action::Conflict, Action::Error}) {
+    for (Action a : kAllActions) {
       w.Key(action_name(a));
       w.Int(sync->count(a));
     }

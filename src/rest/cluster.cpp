@@ -1,12 +1,16 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
+#include <thread>
 
 #include "drsync/cluster.hpp"
 #include "rest/cluster_impl.hpp"
 #include "rest/status_error.hpp"
+#include "rest/verbs.hpp"
 
 namespace drsync {
 
@@ -57,11 +61,29 @@ void Cluster::check(const Response& response, std::string_view what) {
 }
 
 Object Cluster::get_path(const std::string& path) const {
-  Request req;
-  req.path = path;
-  Response r = send(req);
-  if (!r.ok()) throw detail::error_from_response(r, "GET " + path, server());
-  return Object::parse(r.body);
+  return request(Verb::Get).path(path).describe_as("GET " + path).object();
+}
+
+RestRequest Cluster::request(Verb verb) const {
+  return RestRequest(*this, verb);
+}
+
+bool Cluster::reachable(int attempts, std::string* why) const {
+  for (int i = 0; i < std::max(1, attempts); ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(300 * i));
+    try {
+      server_version();
+      return true;
+    } catch (const Error& e) {
+      Errc c = e.code();
+      if (c != Errc::network && c != Errc::timeout && c != Errc::server_error && c != Errc::tls &&
+          c != Errc::unavailable) {
+        return true;  // it answered (403, 404, ...)
+      }
+      if (why) *why = e.what();
+    }
+  }
+  return false;
 }
 
 std::string Cluster::server_version() const {
@@ -91,32 +113,6 @@ std::string Cluster::path_for(const ResourceInfo& r, std::string_view ns, std::s
 
 namespace {
 
-// Cluster::check, naming this cluster's server in the message of server-side failures.
-void check_on(const Cluster& c, const Response& response, std::string_view what) {
-  if (!response.ok()) throw detail::error_from_response(response, what, c.server());
-}
-
-std::string describe(const ResourceInfo& r, std::string_view ns, std::string_view name) {
-  std::string s = r.group_resource();
-  if (!name.empty()) {
-    s += " ";
-    if (!ns.empty() && r.namespaced) {
-      s += ns;
-      s += "/";
-    }
-    s += name;
-  } else if (!ns.empty() && r.namespaced) {
-    s += " in namespace ";
-    s += ns;
-  }
-  return s;
-}
-
-void add_write_query(Request& req, const WriteOptions& o) {
-  if (o.dry_run) req.query.emplace_back("dryRun", "All");
-  if (!o.field_manager.empty()) req.query.emplace_back("fieldManager", o.field_manager);
-}
-
 // A list response's items do not carry apiVersion/kind: set them from the list's own.
 void stamp_item_types(rapidjson::Document& doc, std::vector<Object>& out,
                       const std::shared_ptr<rapidjson::Document>& owner) {
@@ -137,6 +133,21 @@ void stamp_item_types(rapidjson::Document& doc, std::vector<Object>& out,
   }
 }
 
+// Adds one LIST page's items to `result`; returns the continue token ("" on the last page).
+std::string add_page(ObjectList& result, const std::string& body, const RestRequest& req) {
+  auto doc = std::make_shared<rapidjson::Document>();
+  doc->Parse(body.data(), body.size());
+  if (doc->HasParseError() || !doc->IsObject()) {
+    throw Error(Errc::server_error, req.describe() + ": unparseable response");
+  }
+  stamp_item_types(*doc, result.items, doc);
+  ++result.pages;
+  const rapidjson::Value* meta = json_get(*doc, "metadata");
+  if (!meta) return {};
+  result.resource_version = std::string(json_str(json_get(*meta, "resourceVersion")));
+  return std::string(json_str(json_get(*meta, "continue")));
+}
+
 }  // namespace
 
 ObjectList Cluster::list(const ResourceInfo& r, std::string_view ns,
@@ -145,19 +156,15 @@ ObjectList Cluster::list(const ResourceInfo& r, std::string_view ns,
   std::string continue_token;
   bool paging = options.limit > 0;
   while (true) {
-    Request req;
-    req.verb = "list";
-    req.path = path_for(r, ns);
-    if (!options.label_selector.empty())
-      req.query.emplace_back("labelSelector", options.label_selector);
-    if (!options.field_selector.empty())
-      req.query.emplace_back("fieldSelector", options.field_selector);
-    if (paging) req.query.emplace_back("limit", std::to_string(options.limit));
-    if (!continue_token.empty()) req.query.emplace_back("continue", continue_token);
+    RestRequest req = request(Verb::List).resource(r).in_namespace(ns);
+    if (!options.label_selector.empty()) req.param("labelSelector", options.label_selector);
+    if (!options.field_selector.empty()) req.param("fieldSelector", options.field_selector);
+    if (paging) req.param("limit", std::to_string(options.limit));
+    if (!continue_token.empty()) req.param("continue", continue_token);
     if (!options.resource_version.empty() && continue_token.empty()) {
-      req.query.emplace_back("resourceVersion", options.resource_version);
+      req.param("resourceVersion", options.resource_version);
     }
-    Response resp = send(req);
+    Response resp = req.response();
     if (resp.status == 410 && !continue_token.empty()) {
       // The continue token expired mid-way: fall back to one full, consistent list.
       result = ObjectList{};
@@ -165,102 +172,64 @@ ObjectList Cluster::list(const ResourceInfo& r, std::string_view ns,
       paging = false;
       continue;
     }
-    check_on(*this, resp, "list " + describe(r, ns, {}));
-    auto doc = std::make_shared<rapidjson::Document>();
-    doc->Parse(resp.body.data(), resp.body.size());
-    if (doc->HasParseError() || !doc->IsObject()) {
-      throw Error(Errc::server_error, "list " + describe(r, ns, {}) + ": unparseable response");
-    }
-    stamp_item_types(*doc, result.items, doc);
-    ++result.pages;
-    const rapidjson::Value* meta = json_get(*doc, "metadata");
-    continue_token = meta ? std::string(json_str(json_get(*meta, "continue"))) : std::string();
-    if (meta) result.resource_version = std::string(json_str(json_get(*meta, "resourceVersion")));
+    req.check(resp);
+    continue_token = add_page(result, resp.body, req);
     if (continue_token.empty()) break;
   }
   return result;
 }
 
 Object Cluster::get(const ResourceInfo& r, std::string_view ns, std::string_view name) const {
-  Request req;
-  req.verb = "get";
-  req.path = path_for(r, ns, name);
-  Response resp = send(req);
-  check_on(*this, resp, "get " + describe(r, ns, name));
-  return Object::parse(resp.body);
+  return request(Verb::Get).resource(r).in_namespace(ns).name(name).object();
 }
 
 std::optional<Object> Cluster::try_get(const ResourceInfo& r, std::string_view ns,
                                        std::string_view name) const {
-  Request req;
-  req.verb = "get";
-  req.path = path_for(r, ns, name);
-  Response resp = send(req);
+  RestRequest req = request(Verb::Get).resource(r).in_namespace(ns).name(name);
+  Response resp = req.response();
   if (resp.status == 404) return std::nullopt;
-  check_on(*this, resp, "get " + describe(r, ns, name));
+  req.check(resp);
   return Object::parse(resp.body);
 }
 
 Object Cluster::create(const ResourceInfo& r, std::string_view ns, const Object& object,
                        const WriteOptions& options) const {
-  Request req;
-  req.method = Method::Post;
-  req.verb = "create";
-  req.path = path_for(r, ns);
-  req.body = object.to_json();
-  add_write_query(req, options);
-  Response resp = send(req);
-  if (resp.status == 409 && resp.attempts > 1) {
+  RestRequest req = request(Verb::Create)
+                        .resource(r)
+                        .in_namespace(ns)
+                        .name(object.name())
+                        .body(object)
+                        .options(options);
+  Response resp = req.response();
+  if (resp.status == 409 && resp.attempts > 1 && req.error(resp).code() == Errc::already_exists) {
     // A repeated create (after 429 / connection refused) found the object: it is our own first
     // attempt's result, so return the live object rather than an AlreadyExists error.
-    Error e = detail::error_from_response(resp, "create");
-    if (e.code() == Errc::already_exists) return get(r, ns, object.name());
+    return get(r, ns, object.name());
   }
-  check_on(*this, resp, "create " + describe(r, ns, object.name()));
+  req.check(resp);
   return Object::parse(resp.body);
 }
 
 Object Cluster::update(const ResourceInfo& r, std::string_view ns, const Object& object,
                        const WriteOptions& options) const {
-  Request req;
-  req.method = Method::Put;
-  req.verb = "update";
-  req.path = path_for(r, ns, object.name());
-  req.body = object.to_json();
-  add_write_query(req, options);
-  Response resp = send(req);
-  check_on(*this, resp, "update " + describe(r, ns, object.name()));
-  return Object::parse(resp.body);
+  return request(Verb::Update)
+      .resource(r)
+      .in_namespace(ns)
+      .name(object.name())
+      .body(object)
+      .options(options)
+      .object();
 }
 
 Object Cluster::patch(const ResourceInfo& r, std::string_view ns, std::string_view name,
                       PatchType type, std::string_view body, const WriteOptions& options) const {
-  Request req;
-  req.method = Method::Patch;
-  req.verb = "patch";
-  req.path = path_for(r, ns, name);
-  req.body = std::string(body);
-  switch (type) {
-    case PatchType::Json:
-      req.content_type = "application/json-patch+json";
-      break;
-    case PatchType::Merge:
-      req.content_type = "application/merge-patch+json";
-      break;
-    case PatchType::StrategicMerge:
-      req.content_type = "application/strategic-merge-patch+json";
-      break;
-    case PatchType::Apply:
-      req.content_type = "application/apply-patch+yaml";
-      req.idempotent = true;  // applying the same configuration twice is the same as once
-      if (options.force) req.query.emplace_back("force", "true");
-      break;
-  }
-  if (type == PatchType::Merge) req.idempotent = true;
-  add_write_query(req, options);
-  Response resp = send(req);
-  check_on(*this, resp, "patch " + describe(r, ns, name));
-  return Object::parse(resp.body);
+  return request(Verb::Patch)
+      .resource(r)
+      .in_namespace(ns)
+      .name(name)
+      .patch(type, std::string(body))
+      .options(options)
+      .object();
 }
 
 Object Cluster::apply(const ResourceInfo& r, std::string_view ns, const Object& object,
@@ -270,74 +239,26 @@ Object Cluster::apply(const ResourceInfo& r, std::string_view ns, const Object& 
 
 void Cluster::remove(const ResourceInfo& r, std::string_view ns, std::string_view name,
                      const DeleteOptions& options) const {
-  Request req;
-  req.method = Method::Delete;
-  req.verb = "delete";
-  req.path = path_for(r, ns, name);
-  if (!options.propagation_policy.empty() || !options.precondition_uid.empty() ||
-      !options.precondition_resource_version.empty() || options.dry_run) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartObject();
-    w.Key("apiVersion");
-    w.String("v1");
-    w.Key("kind");
-    w.String("DeleteOptions");
-    if (!options.propagation_policy.empty()) {
-      w.Key("propagationPolicy");
-      w.String(options.propagation_policy.c_str());
-    }
-    if (!options.precondition_uid.empty() || !options.precondition_resource_version.empty()) {
-      w.Key("preconditions");
-      w.StartObject();
-      if (!options.precondition_uid.empty()) {
-        w.Key("uid");
-        w.String(options.precondition_uid.c_str());
-      }
-      if (!options.precondition_resource_version.empty()) {
-        w.Key("resourceVersion");
-        w.String(options.precondition_resource_version.c_str());
-      }
-      w.EndObject();
-    }
-    if (options.dry_run) {
-      w.Key("dryRun");
-      w.StartArray();
-      w.String("All");
-      w.EndArray();
-    }
-    w.EndObject();
-    req.body = buf.GetString();
-  }
-  Response resp = send(req);
-  check_on(*this, resp, "delete " + describe(r, ns, name));
+  request(Verb::Delete).resource(r).in_namespace(ns).name(name).options(options).expect();
 }
 
 std::int64_t Cluster::get_scale(const ResourceInfo& r, std::string_view ns,
                                 std::string_view name) const {
-  Request req;
-  req.verb = "get";
-  req.path = path_for(r, ns, name, "scale");
-  Response resp = send(req);
-  check_on(*this, resp, "get scale of " + describe(r, ns, name));
-  Object scale = Object::parse(resp.body);
+  RestRequest req = request(Verb::Get).resource(r).in_namespace(ns).name(name);
+  req.describe_as("get scale of " + req.target()).subresource("scale");
+  Object scale = req.object();
   const rapidjson::Value* v = scale.find("/spec/replicas");
   return v && v->IsInt64() ? v->GetInt64() : 0;
 }
 
 Object Cluster::set_scale(const ResourceInfo& r, std::string_view ns, std::string_view name,
                           std::int64_t replicas, const WriteOptions& options) const {
-  Request req;
-  req.method = Method::Patch;
-  req.verb = "patch";
-  req.idempotent = true;
-  req.path = path_for(r, ns, name, "scale");
-  req.content_type = "application/merge-patch+json";
-  req.body = "{\"spec\":{\"replicas\":" + std::to_string(replicas) + "}}";
-  add_write_query(req, options);
-  Response resp = send(req);
-  check_on(*this, resp, "scale " + describe(r, ns, name));
-  return Object::parse(resp.body);
+  RestRequest req = request(Verb::Patch).resource(r).in_namespace(ns).name(name);
+  req.describe_as("scale " + req.target());
+  return req.subresource("scale")
+      .patch(PatchType::Merge, fmt::format(R"({{"spec":{{"replicas":{}}}}})", replicas))
+      .options(options)
+      .object();
 }
 
 RequestStats Cluster::stats() const {

@@ -111,7 +111,7 @@ std::vector<ResourceInfo> Cluster::Impl::discover() {
   bool aggregated = true;
   for (const char* root : {"/api", "/apis"}) {
     Request req;
-    req.verb = "discovery";
+    req.verb = Verb::Discovery;
     req.path = root;
     req.accept = kAggregatedAccept;
     Response resp = send(req);
@@ -130,7 +130,7 @@ std::vector<ResourceInfo> Cluster::Impl::discover() {
   std::vector<std::pair<std::string, std::string>> group_versions;  // group, version
   {
     Request req;
-    req.verb = "discovery";
+    req.verb = Verb::Discovery;
     req.path = "/api";
     Response resp = send(req);
     check_discovery(resp, "discovery /api");
@@ -140,7 +140,7 @@ std::vector<ResourceInfo> Cluster::Impl::discover() {
   }
   {
     Request req;
-    req.verb = "discovery";
+    req.verb = Verb::Discovery;
     req.path = "/apis";
     Response resp = send(req);
     check_discovery(resp, "discovery /apis");
@@ -158,7 +158,7 @@ std::vector<ResourceInfo> Cluster::Impl::discover() {
   std::vector<std::future<Response>> pending;
   for (const auto& [g, v] : group_versions) {
     Request req;
-    req.verb = "discovery";
+    req.verb = Verb::Discovery;
     req.path = g.empty() ? "/api/" + v : "/apis/" + g + "/" + v;
     pending.push_back(transport.submit(std::move(req)));
   }

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <random>
 
+#include <fmt/format.h>
+
 #include "rest/url.hpp"
 
 namespace drsync::detail {
@@ -12,49 +14,6 @@ using Clock = std::chrono::steady_clock;
 
 // The longest curl_multi_poll() sleep while transfers are in flight (see Transport::loop).
 constexpr long kBusyPollMs = 10;
-
-void Counters::count(const std::string& verb) {
-  if (verb == "list")
-    ++list;
-  else if (verb == "get")
-    ++get;
-  else if (verb == "create")
-    ++create;
-  else if (verb == "update")
-    ++update;
-  else if (verb == "patch")
-    ++patch;
-  else if (verb == "delete")
-    ++remove;
-  else if (verb == "watch")
-    ++watch;
-  else if (verb == "discovery")
-    ++discovery;
-  else
-    ++other;
-}
-
-RequestStats Counters::snapshot() const {
-  RequestStats s;
-  s.list = list;
-  s.get = get;
-  s.create = create;
-  s.update = update;
-  s.patch = patch;
-  s.remove = remove;
-  s.watch = watch;
-  s.discovery = discovery;
-  s.other = other;
-  s.retries = retries;
-  return s;
-}
-
-void Counters::reset() {
-  for (auto* c :
-       {&list, &get, &create, &update, &patch, &remove, &watch, &discovery, &other, &retries}) {
-    c->store(0);
-  }
-}
 
 struct HeaderSink {
   std::string* content_type;
@@ -133,42 +92,13 @@ const char* method_name(Method m) {
   return "GET";
 }
 
-std::string default_verb(const Request& r) {
-  switch (r.method) {
-    case Method::Get:
-      return "get";
-    case Method::Post:
-      return "create";
-    case Method::Put:
-      return "update";
-    case Method::Patch:
-      return "patch";
-    case Method::Delete:
-      return "delete";
-  }
-  return "other";
-}
-
-bool is_tls_error(CURLcode c) {
-  return c == CURLE_PEER_FAILED_VERIFICATION || c == CURLE_SSL_CONNECT_ERROR ||
-         c == CURLE_SSL_CERTPROBLEM || c == CURLE_SSL_CACERT_BADFILE || c == CURLE_SSL_CIPHER ||
-         c == CURLE_SSL_ENGINE_NOTFOUND || c == CURLE_SSL_ENGINE_SETFAILED ||
-         c == CURLE_SSL_ISSUER_ERROR || c == CURLE_SSL_CRL_BADFILE ||
-         c == CURLE_SSL_PINNEDPUBKEYNOTMATCH || c == CURLE_SSL_INVALIDCERTSTATUS;
-}
-
-// Nothing reached the server: safe to repeat even a create.
-bool never_sent(CURLcode c) {
-  return c == CURLE_COULDNT_CONNECT || c == CURLE_COULDNT_RESOLVE_HOST ||
-         c == CURLE_COULDNT_RESOLVE_PROXY;
-}
-
 }  // namespace
 
 Transport::Transport(RestConfig config, std::shared_ptr<CredentialSource> credentials)
     : config_(std::move(config)),
       credentials_(std::move(credentials)),
-      limiter_(config_.qps, config_.burst) {
+      limiter_(config_.qps, config_.burst),
+      retry_policy_(config_.max_retries) {
   ParsedUrl server = parse_url(config_.server);
   if (!config_.tls_server_name.empty()) {
     // Verify and send SNI for tls-server-name while connecting to the configured address.
@@ -272,7 +202,7 @@ curl_slist* Transport::configure_easy(CURL* easy, const Request& request, const 
 
 std::future<Response> Transport::submit(Request request) {
   auto call = std::make_unique<Call>();
-  if (request.verb.empty()) request.verb = default_verb(request);
+  if (!request.verb) request.verb = default_verb(request.method);
   call->url = url_for(request);
   call->request = std::move(request);
   auto future = call->promise.get_future();
@@ -293,14 +223,6 @@ std::future<Response> Transport::submit(Request request) {
   }
   curl_multi_wakeup(multi_);
   return future;
-}
-
-std::chrono::milliseconds Transport::backoff(int attempt) const {
-  // Full jitter over an exponential ceiling: 100 ms, 200 ms, ... capped at 5 s.
-  thread_local std::mt19937 rng{std::random_device{}()};
-  long ceiling = std::min<long>(5000, 100L << std::min(attempt, 10));
-  std::uniform_int_distribution<long> d(ceiling / 2, ceiling);
-  return std::chrono::milliseconds(d(rng));
 }
 
 void Transport::start(Call& call) {
@@ -339,7 +261,7 @@ void Transport::start(Call& call) {
     call.connect_to = curl_slist_append(nullptr, connect_to_.c_str());
     curl_easy_setopt(easy, CURLOPT_CONNECT_TO, call.connect_to);
   }
-  counters_.count(call.request.verb);
+  counters_.count(*call.request.verb);
   if (call.attempt > 0) ++counters_.retries;
   curl_multi_add_handle(multi_, easy);
 }
@@ -352,98 +274,91 @@ void Transport::schedule_retry(std::unique_ptr<Call> call, std::chrono::millisec
 
 namespace {
 
-std::chrono::milliseconds parse_retry_after(const std::string& value) {
-  // Kubernetes sends delta-seconds; an HTTP date is treated as "soon".
-  if (value.empty()) return std::chrono::milliseconds(-1);
-  char* end = nullptr;
-  long secs = std::strtol(value.c_str(), &end, 10);
-  if (end == value.c_str() || secs < 0) return std::chrono::milliseconds(1000);
-  return std::chrono::milliseconds(std::min<long>(secs, 60) * 1000);
-}
-
 std::string curl_message(CURLcode code, const char* errbuf) {
-  std::string msg = errbuf && errbuf[0] ? errbuf : curl_easy_strerror(code);
-  return msg;
+  return errbuf && errbuf[0] ? errbuf : curl_easy_strerror(code);
 }
 
 }  // namespace
 
-void Transport::finish(Call* raw, CURLcode code) {
-  // Take ownership back from active_.
-  std::unique_ptr<Call> call;
-  for (auto it = active_.begin(); it != active_.end(); ++it) {
-    if (it->get() == raw) {
-      call = std::move(*it);
-      active_.erase(it);
-      break;
-    }
-  }
-  if (!call) return;
-  curl_multi_remove_handle(multi_, call->easy);
-  if (code == CURLE_OK) {
-    curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->response.status);
-  }
-  curl_slist_free_all(call->headers);
-  curl_slist_free_all(call->connect_to);
-  call->headers = nullptr;
-  call->connect_to = nullptr;
-  idle_handles_.push_back(call->easy);
-  call->easy = nullptr;
+std::unique_ptr<Transport::Call> Transport::take_active(Call* raw) {
+  auto it =
+      std::find_if(active_.begin(), active_.end(), [raw](const auto& c) { return c.get() == raw; });
+  if (it == active_.end()) return nullptr;
+  std::unique_ptr<Call> call = std::move(*it);
+  active_.erase(it);
+  return call;
+}
 
-  const bool can_retry = call->attempt < config_.max_retries;
-  if (code != CURLE_OK) {
-    if (can_retry && !is_tls_error(code) && (never_sent(code) || call->idempotent())) {
-      auto delay = backoff(call->attempt);
-      schedule_retry(std::move(call), delay);
-      return;
-    }
-    Errc errc = is_tls_error(code)                 ? Errc::tls
-                : code == CURLE_OPERATION_TIMEDOUT ? Errc::timeout
-                                                   : Errc::network;
-    std::string what = std::string(errc == Errc::tls ? "TLS error" : "connection error") +
-                       " talking to " + config_.server + ": " + curl_message(code, call->error);
-    if (call->attempt > 0) what += " (after " + std::to_string(call->attempt + 1) + " attempts)";
-    call->promise.set_exception(std::make_exception_ptr(Error(errc, what)));
-    return;
-  }
-  long status = call->response.status;
-  if (status == 401 && !call->auth_refreshed) {
-    // Credentials may have expired (exec plugin, rotated token file): refresh once.
-    call->auth_refreshed = true;
-    bool refreshed = false;
-    const std::string used =
-        call->creds ? call->creds->bearer_token + call->creds->client_cert_pem : "";
-    if (!used.empty() && used == invalidated_) {
-      refreshed = true;  // another request already dropped these credentials: just re-fetch
-    } else {
-      try {
-        refreshed = credentials_->invalidate();
-        invalidated_ = used;
-      } catch (...) {
-      }
-    }
-    call->creds.reset();
-    if (refreshed) {
-      call->not_before = Clock::now();
-      waiting_.push_back(std::move(call));
-      return;
+void Transport::release_handle(Call& call) {
+  curl_multi_remove_handle(multi_, call.easy);
+  curl_slist_free_all(call.headers);
+  curl_slist_free_all(call.connect_to);
+  call.headers = nullptr;
+  call.connect_to = nullptr;
+  idle_handles_.push_back(call.easy);
+  call.easy = nullptr;
+}
+
+// After a 401 the credentials may have expired (exec plugin, rotated token file): drop them once
+// per wave of 401s and send the request again with fresh ones. Returns whether it was requeued.
+bool Transport::retry_with_fresh_credentials(std::unique_ptr<Call>& call) {
+  if (call->response.status != 401 || call->auth_refreshed) return false;
+  call->auth_refreshed = true;
+  bool refreshed = false;
+  const std::string used =
+      call->creds ? call->creds->bearer_token + call->creds->client_cert_pem : "";
+  if (!used.empty() && used == invalidated_) {
+    refreshed = true;  // another request already dropped these credentials: just re-fetch
+  } else {
+    try {
+      refreshed = credentials_->invalidate();
+      invalidated_ = used;
+    } catch (...) {
     }
   }
-  // 429 means the server did not process the request, so even a create may be repeated.
-  bool transient = status == 429 || (status >= 500 && status != 501);
-  if (transient && can_retry && (status == 429 || call->idempotent())) {
-    auto delay = parse_retry_after(call->retry_after);
-    if (delay.count() < 0) delay = backoff(call->attempt);
-    schedule_retry(std::move(call), delay);
-    return;
-  }
+  call->creds.reset();
+  if (!refreshed) return false;
+  call->not_before = Clock::now();
+  waiting_.push_back(std::move(call));
+  return true;
+}
+
+void Transport::fail_transport(Call& call, CURLcode code) {
+  const bool tls = failure_of(code) == TransportFailure::Tls;
+  Errc errc = tls ? Errc::tls : code == CURLE_OPERATION_TIMEDOUT ? Errc::timeout : Errc::network;
+  std::string what = fmt::format("{} talking to {}: {}", tls ? "TLS error" : "connection error",
+                                 config_.server, curl_message(code, call.error));
+  if (call.attempt > 0) what += fmt::format(" (after {} attempts)", call.attempt + 1);
+  call.promise.set_exception(std::make_exception_ptr(Error(errc, what)));
+}
+
+void Transport::deliver(Call& call) {
   std::shared_ptr<const RequestObserver> observer;
   {
     std::lock_guard<std::mutex> lock(observer_mutex_);
     observer = observer_;
   }
-  if (observer && *observer) (*observer)(call->request, call->response);
-  call->promise.set_value(std::move(call->response));
+  if (observer && *observer) (*observer)(call.request, call.response);
+  call.promise.set_value(std::move(call.response));
+}
+
+void Transport::finish(Call* raw, CURLcode code) {
+  std::unique_ptr<Call> call = take_active(raw);
+  if (!call) return;
+  if (code == CURLE_OK) {
+    curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->response.status);
+  }
+  release_handle(*call);
+  if (code == CURLE_OK && retry_with_fresh_credentials(call)) return;
+  AttemptOutcome outcome{failure_of(code), call->response.status, call->retry_after};
+  RetryDecision next = retry_policy_.decide(outcome, call->attempt, call->idempotent());
+  if (next.retry) {
+    schedule_retry(std::move(call), next.delay);
+  } else if (code != CURLE_OK) {
+    fail_transport(*call, code);
+  } else {
+    deliver(*call);
+  }
 }
 
 void Transport::cancel_all() {
@@ -457,10 +372,7 @@ void Transport::fail_everything(const char* why) {
     call->promise.set_exception(std::make_exception_ptr(Error(Errc::cancelled, why)));
   };
   for (auto& call : active_) {
-    curl_multi_remove_handle(multi_, call->easy);
-    curl_slist_free_all(call->headers);
-    curl_slist_free_all(call->connect_to);
-    idle_handles_.push_back(call->easy);
+    release_handle(*call);
     fail(call);
   }
   active_.clear();
@@ -471,6 +383,39 @@ void Transport::fail_everything(const char* why) {
 void Transport::set_observer(RequestObserver observer) {
   std::lock_guard<std::mutex> lock(observer_mutex_);
   observer_ = std::make_shared<const RequestObserver>(std::move(observer));
+}
+
+// Starts what is due, oldest first, within the concurrency cap and the rate limit.
+void Transport::start_due_calls() {
+  const auto now = Clock::now();
+  std::stable_sort(waiting_.begin(), waiting_.end(),
+                   [](const auto& a, const auto& b) { return a->not_before < b->not_before; });
+  size_t started = 0;
+  for (auto& call : waiting_) {
+    if (call->not_before > now) break;
+    if (static_cast<int>(active_.size()) >= std::max(1, config_.max_concurrent_requests)) break;
+    if (!limiter_.try_take(now)) break;
+    Call* raw = call.get();
+    start(*raw);
+    if (raw->easy != nullptr) active_.push_back(std::move(call));
+    ++started;
+  }
+  waiting_.erase(waiting_.begin(), waiting_.begin() + static_cast<long>(started));
+}
+
+// When the loop must wake up next without socket activity: what is waiting can start as soon as
+// it is due (a retry's backoff), the rate limit allows and a slot is free, which finish() may
+// just have made; else at the next 1 s tick.
+Clock::time_point Transport::next_wake() {
+  const auto now = Clock::now();
+  auto wake = now + std::chrono::milliseconds(1000);
+  if (waiting_.empty() ||
+      static_cast<int>(active_.size()) >= std::max(1, config_.max_concurrent_requests)) {
+    return wake;
+  }
+  auto due = waiting_.front()->not_before;
+  for (const auto& call : waiting_) due = std::min(due, call->not_before);
+  return std::min(wake, std::max(due, now + limiter_.wait_time(now)));
 }
 
 void Transport::loop() {
@@ -484,29 +429,7 @@ void Transport::loop() {
     }
     if (stopping_) break;
     if (cancel_requested_.exchange(false)) fail_everything("request cancelled");
-    auto now = Clock::now();
-    auto next_wake = now + std::chrono::milliseconds(1000);
-    // Start what is due, oldest first, within the concurrency cap and the rate limit.
-    std::stable_sort(waiting_.begin(), waiting_.end(),
-                     [](const auto& a, const auto& b) { return a->not_before < b->not_before; });
-    size_t started = 0;
-    for (auto& call : waiting_) {
-      if (call->not_before > now) {
-        next_wake = std::min(next_wake, call->not_before);
-        break;
-      }
-      if (static_cast<int>(active_.size()) >= std::max(1, config_.max_concurrent_requests)) break;
-      if (!limiter_.try_take(now)) {
-        next_wake = std::min(next_wake, now + limiter_.wait_time(now));
-        break;
-      }
-      Call* raw = call.get();
-      start(*raw);
-      if (raw->easy != nullptr) active_.push_back(std::move(call));
-      ++started;
-    }
-    waiting_.erase(waiting_.begin(), waiting_.begin() + static_cast<long>(started));
-
+    start_due_calls();
     int running = 0;
     curl_multi_perform(multi_, &running);
     int queued = 0;
@@ -516,23 +439,13 @@ void Transport::loop() {
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&raw));
       finish(raw, msg->data.result);
     }
-    // What is waiting can start as soon as it is due (a retry's backoff), the rate limit allows
-    // and a slot is free, which finish() may just have made; not at the next 1 s tick.
-    if (!waiting_.empty() &&
-        static_cast<int>(active_.size()) < std::max(1, config_.max_concurrent_requests)) {
-      auto due = waiting_.front()->not_before;
-      for (const auto& call : waiting_) due = std::min(due, call->not_before);
-      const auto after_wait = Clock::now();
-      next_wake = std::min(next_wake, std::max(due, after_wait + limiter_.wait_time(after_wait)));
-    }
     // Sleep until socket activity, a wake-up (new request, shutdown) or the next due time
-    // (rounded up: waking early for a sub-millisecond rest would spin).
-    auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_wake - Clock::now());
-    // While transfers are in flight, drive them at least every kBusyPollMs. libcurl 7.88's HTTP/2
-    // code can take in a stream's whole response while serving another stream on the same
-    // connection without flagging the first one as due: nothing more arrives on the socket, so
-    // curl_multi_poll() would sleep out its full timeout (1 s stalls under concurrency) before
-    // the next curl_multi_perform() completes it.
+    // (rounded up: waking early for a sub-millisecond rest would spin). While transfers are in
+    // flight, drive them at least every kBusyPollMs: libcurl 7.88's HTTP/2 code can take in a
+    // stream's whole response while serving another stream on the same connection without
+    // flagging the first one as due, so curl_multi_poll() would sleep out its full timeout (1 s
+    // stalls under concurrency) before the next curl_multi_perform() completes it.
+    auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_wake() - Clock::now());
     const long ceiling = active_.empty() ? 1000 : kBusyPollMs;
     int timeout_ms = static_cast<int>(std::clamp<long>(wait.count(), 0, ceiling));
     curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);

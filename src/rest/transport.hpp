@@ -21,16 +21,10 @@
 #include "drsync/cluster.hpp"
 #include "rest/curl_global.hpp"
 #include "rest/rate_limiter.hpp"
+#include "rest/retry_policy.hpp"
+#include "rest/verbs.hpp"
 
 namespace drsync::detail {
-
-struct Counters {
-  std::atomic<std::uint64_t> list{0}, get{0}, create{0}, update{0}, patch{0}, remove{0}, watch{0},
-      discovery{0}, other{0}, retries{0};
-  void count(const std::string& verb);
-  RequestStats snapshot() const;
-  void reset();
-};
 
 class Transport {
  public:
@@ -58,9 +52,15 @@ class Transport {
   void loop();
   void start(Call& call);
   void finish(Call* call, CURLcode code);
+  std::unique_ptr<Call> take_active(Call* call);
+  void release_handle(Call& call);
+  bool retry_with_fresh_credentials(std::unique_ptr<Call>& call);
+  void fail_transport(Call& call, CURLcode code);
+  void deliver(Call& call);
   void fail_everything(const char* why);
   void schedule_retry(std::unique_ptr<Call> call, std::chrono::milliseconds delay);
-  std::chrono::milliseconds backoff(int attempt) const;
+  void start_due_calls();
+  std::chrono::steady_clock::time_point next_wake();
 
   RestConfig config_;
   std::shared_ptr<CredentialSource> credentials_;
@@ -76,6 +76,7 @@ class Transport {
   std::vector<std::unique_ptr<Call>> active_;
   std::vector<CURL*> idle_handles_;
   TokenBucket limiter_;
+  RetryPolicy retry_policy_;
   std::thread thread_;
   std::string connect_to_;  // tls-server-name: "name:port:host:port"
   std::string url_base_;

@@ -133,7 +133,7 @@ void Cluster::watch(const ResourceInfo& r, std::string_view ns, const WatchOptio
   bool auth_refreshed = false;
   while (!cancel.cancelled()) {
     Request req;
-    req.verb = "watch";
+    req.verb = Verb::Watch;
     req.path = path_for(r, ns);
     req.query.emplace_back("watch", "1");
     req.query.emplace_back("resourceVersion", rv);
@@ -158,7 +158,7 @@ void Cluster::watch(const ResourceInfo& r, std::string_view ns, const WatchOptio
     curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_watch_progress);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &st);
-    transport.counters().count("watch");
+    transport.counters().count(Verb::Watch);
     CURLcode code = curl_easy_perform(easy);
     curl_slist_free_all(headers);
     curl_easy_cleanup(easy);

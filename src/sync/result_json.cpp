@@ -9,22 +9,10 @@ namespace {
 template <typename W>
 void write_stats(W& w, const RequestStats& s) {
   w.StartObject();
-  w.Key("list");
-  w.Uint64(s.list);
-  w.Key("get");
-  w.Uint64(s.get);
-  w.Key("create");
-  w.Uint64(s.create);
-  w.Key("update");
-  w.Uint64(s.update);
-  w.Key("patch");
-  w.Uint64(s.patch);
-  w.Key("delete");
-  w.Uint64(s.remove);
-  w.Key("watch");
-  w.Uint64(s.watch);
-  w.Key("discovery");
-  w.Uint64(s.discovery);
+  for (Verb v : kAllVerbs) {
+    w.Key(verb_name(v));
+    w.Uint64(s[v]);
+  }
   w.Key("retries");
   w.Uint64(s.retries);
   w.Key("total");
@@ -46,8 +34,7 @@ std::string SyncResult::to_json() const {
   w.Int64(duration.count());
   w.Key("counts");
   w.StartObject();
-  for (Action a : {Action::Create, Action::Update, Action::Unchanged, Action::Skip, Action::Prune,
-                   Action::Conflict, Action::Error}) {
+  for (Action a : kAllActions) {
     w.Key(action_name(a));
     w.Int(count(a));
   }

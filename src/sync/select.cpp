@@ -1,7 +1,5 @@
 #include "sync/select.hpp"
 
-#include "drsync/migration.hpp"
-
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -146,8 +144,7 @@ std::vector<SelectedType> select_types(const std::vector<ResourceInfo>& source_t
   return out;
 }
 
-std::string skip_reason(const Object& obj, const std::set<std::string>& copied_kinds,
-                        const std::set<std::string>& selector_services) {
+std::string skip_reason(const Object& obj, const SkipContext& context) {
   for (const char* marker : {kIgnoreMarker, kDrSyncerIgnoreMarker}) {
     if (is_true(obj.label(marker)) || is_true(obj.annotation(marker))) {
       return std::string("ignore marker ") + marker;
@@ -159,7 +156,7 @@ std::string skip_reason(const Object& obj, const std::set<std::string>& copied_k
       std::string kind(json_str(json_get(o, "kind")));
       bool workload = std::any_of(std::begin(kWorkloadKinds), std::end(kWorkloadKinds),
                                   [&](const char* k) { return kind == k; });
-      if (workload || copied_kinds.count(kind)) {
+      if (workload || context.copied_kinds.count(kind)) {
         return "owned by " + kind + " " + std::string(json_str(json_get(o, "name")));
       }
     }
@@ -175,7 +172,7 @@ std::string skip_reason(const Object& obj, const std::set<std::string>& copied_k
   if (kind == "ConfigMap" && obj.name() == "kube-root-ca.crt") {
     return "kube-root-ca.crt is published by the destination cluster";
   }
-  if (kind == "Endpoints" && selector_services.count(std::string(obj.name()))) {
+  if (kind == "Endpoints" && context.selector_services.count(std::string(obj.name()))) {
     return "endpoints managed by Service " + std::string(obj.name());
   }
   if (kind == "EndpointSlice" && obj.has_label("endpointslice.kubernetes.io/managed-by")) {

@@ -24,8 +24,13 @@ bool type_matches(const ResourceInfo& r, std::string_view pattern);
 // Namespaced, listable types of the source that the options select, in apply order.
 std::vector<SelectedType> select_types(const std::vector<ResourceInfo>& source_types,
                                        const SyncOptions& options);
-// Why an object must not be copied ("" when it should be). `copied_kinds` are the kinds selected.
-std::string skip_reason(const Object& obj, const std::set<std::string>& copied_kinds,
-                        const std::set<std::string>& selector_services);
+// What the per-object skip rules need to know about the whole copy.
+struct SkipContext {
+  std::set<std::string> copied_kinds;       // kinds of the selected types
+  std::set<std::string> selector_services;  // Services with a selector (their Endpoints are made)
+};
+
+// Why an object must not be copied ("" when it should be).
+std::string skip_reason(const Object& obj, const SkipContext& context);
 
 }  // namespace drsync::detail

@@ -1,6 +1,7 @@
 // "job": a Job's selector and controller-uid labels name the source Job's UID; the destination API
 // server generates new ones and rejects a create that carries the old ones.
 #include "drsync/transform.hpp"
+#include "transform/destination_fields.hpp"
 #include "transform/json_util.hpp"
 
 namespace drsync {
@@ -39,5 +40,14 @@ std::shared_ptr<const Transform> job_controller_uid() {
   static const auto t = std::make_shared<const JobControllerUid>();
   return t;
 }
+
+namespace detail {
+
+void keep_job_fields(Object& desired, const Object& live) {
+  copy_pointer(desired, live, "/spec/selector");
+  copy_pointer(desired, live, "/spec/template/metadata/labels");
+}
+
+}  // namespace detail
 
 }  // namespace drsync

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "drsync/transform.hpp"
+#include "transform/destination_fields.hpp"
 #include "transform/json_util.hpp"
 
 namespace drsync {
@@ -89,5 +90,23 @@ std::shared_ptr<const Transform> pvc_binding() {
   static const auto t = std::make_shared<const PvcBinding>();
   return t;
 }
+
+namespace detail {
+
+// The claim's binding: its volume and the binding annotations of the destination's controllers.
+void keep_claim_fields(Object& desired, const Object& live) {
+  copy_pointer(desired, live, "/spec/volumeName");
+  const rapidjson::Value* anns = live.find("/metadata/annotations");
+  if (!anns || !anns->IsObject()) return;
+  for (const auto& m : anns->GetObject()) {
+    std::string_view key = name_of(m.name);
+    if (key.starts_with("pv.kubernetes.io/") || key.starts_with("volume.kubernetes.io/") ||
+        key == "volume.beta.kubernetes.io/storage-provisioner") {
+      desired.set_annotation(key, json_str(&m.value));
+    }
+  }
+}
+
+}  // namespace detail
 
 }  // namespace drsync

@@ -1,6 +1,7 @@
 // "service": a Service's cluster-assigned addresses and ports belong to the source cluster; the
 // destination allocates its own (a copied clusterIP would collide or fall outside its range).
 #include "drsync/transform.hpp"
+#include "transform/destination_fields.hpp"
 #include "transform/json_util.hpp"
 
 namespace drsync {
@@ -35,5 +36,15 @@ std::shared_ptr<const Transform> service_cluster_fields() {
   static const auto t = std::make_shared<const ServiceClusterFields>();
   return t;
 }
+
+namespace detail {
+
+void keep_service_fields(Object& desired, const Object& live) {
+  copy_pointer(desired, live, "/spec/clusterIP");
+  copy_pointer(desired, live, "/spec/clusterIPs");
+  copy_pointer(desired, live, "/spec/healthCheckNodePort");
+}
+
+}  // namespace detail
 
 }  // namespace drsync

@@ -278,7 +278,7 @@ TEST_CASE("LIST pages through 1,200 ConfigMaps created concurrently", "[e2e][res
   for (int i = 0; i < 1200; ++i) {
     Request req;
     req.method = Method::Post;
-    req.verb = "create";
+    req.verb = Verb::Create;
     req.path = Cluster::path_for(cm, ns.name());
     req.body =
         configmap("page-" + std::to_string(i), {{"i", std::to_string(i)}}, {{"rest-page", "yes"}})

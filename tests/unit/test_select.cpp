@@ -10,7 +10,8 @@ using detail::skip_reason;
 TEST_CASE("objects a DR copy never takes have a skip reason", "[select]") {
   const std::set<std::string> kinds{"Deployment", "ConfigMap", "Secret", "ServiceAccount"};
   const std::set<std::string> services{"web"};
-  auto reason = [&](const char* json) { return skip_reason(Object::parse(json), kinds, services); };
+  const detail::SkipContext context{kinds, services};
+  auto reason = [&](const char* json) { return skip_reason(Object::parse(json), context); };
 
   CHECK(reason(R"({"kind":"ConfigMap","metadata":{"name":"app-config"}})").empty());
   CHECK_FALSE(reason(R"({"kind":"ConfigMap","metadata":{"name":"drsync-state"}})").empty());

@@ -14,23 +14,23 @@ libdrsync is found through $DRSYNC_LIBRARY, next to this package, or the system 
 """
 
 from .api import (Cluster, Migration, NamespaceSync, Plan, abi_version, library_path,
-                  options_document, version)
+                  options_document, step_names, version)
 from .errors import (AlreadyExists, BadRequest, Cancelled, ConfigError, Conflict, DrsyncError,
                      Fenced, Forbidden, Gone, InternalError, Invalid, InvalidArgument,
                      LibraryError, MethodNotAllowed, NetworkError, NotFound, OutOfMemory,
                      Pending, ServerError, Timeout, TLSError, TooManyRequests, Unauthorized,
                      Unavailable)
-from .results import (Change, MigrationReport, MigrationStatus, Progress, Side, Step, SyncResult,
-                      WorkloadState)
+from .results import (Change, MigrationReport, MigrationStatus, Mode, PlannedStep, Progress, Side,
+                      Step, StepPlan, SyncResult, WorkloadState)
 from ._native import ABI_VERSION
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ABI_VERSION", "Cluster", "Migration", "NamespaceSync", "Plan", "abi_version",
-    "library_path", "options_document", "version",
-    "Change", "MigrationReport", "MigrationStatus", "Progress", "Side", "Step", "SyncResult",
-    "WorkloadState",
+    "library_path", "options_document", "step_names", "version",
+    "Change", "MigrationReport", "MigrationStatus", "Mode", "PlannedStep", "Progress", "Side",
+    "Step", "StepPlan", "SyncResult", "WorkloadState",
     "DrsyncError", "AlreadyExists", "BadRequest", "Cancelled", "ConfigError", "Conflict", "Fenced",
     "Forbidden", "Gone", "InternalError", "Invalid", "InvalidArgument", "LibraryError",
     "MethodNotAllowed", "NetworkError", "NotFound", "OutOfMemory", "Pending", "ServerError",

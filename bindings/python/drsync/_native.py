@@ -72,6 +72,8 @@ class drsync_progress(Structure):
 
 
 drsync_side = c_int  # enum drsync_side
+drsync_mode = c_int  # enum drsync_mode
+drsync_step = c_int  # enum drsync_step
 PROGRESS_CB = CFUNCTYPE(c_int, POINTER(drsync_progress), c_void_p)
 STEP_CB = CFUNCTYPE(c_int, c_char_p, c_char_p, c_int, MigrationP, c_void_p)
 DATA_CB = CFUNCTYPE(c_int, MigrationP, drsync_side, drsync_side, c_void_p)
@@ -155,6 +157,10 @@ FUNCTIONS: List[Decl] = [
     ("drsync_migration_cutover", [POINTER(ResultP), MigrationP], c_int, _status),
     ("drsync_migration_failback", [POINTER(ResultP), MigrationP], c_int, _status),
     ("drsync_migration_step", [MigrationP, c_char_p, drsync_side], c_int, _status),
+    ("drsync_migration_run_step", [MigrationP, drsync_step, drsync_side], c_int, _status),
+    ("drsync_migration_plan", [POINTER(ResultP), MigrationP, drsync_mode, c_int], c_int, _status),
+    ("drsync_mode_name", [drsync_mode], c_char_p, None),
+    ("drsync_step_name", [drsync_step], c_char_p, None),
     ("drsync_migration_report", [POINTER(ResultP), MigrationP], c_int, _check),
     ("drsync_migration_status", [POINTER(ResultP), MigrationP], c_int, _status),
     ("drsync_migration_ledger", [POINTER(ResultP), MigrationP, drsync_side], c_int, _status),

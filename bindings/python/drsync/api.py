@@ -18,11 +18,13 @@ from . import _native
 from ._native import (DATA_CB, PROGRESS_CB, STEP_CB, ClusterP, MigrationP, PlanP, ResultP, SyncP,
                       Status, lib)
 from .errors import EFAILED
-from .results import MigrationReport, MigrationStatus, Progress, Side, SyncResult
+from .results import (MigrationReport, MigrationStatus, Mode, Progress, Side, StepPlan,
+                      SyncResult)
 
-__all__ = ["Cluster", "NamespaceSync", "Migration", "Plan", "options_document"]
+__all__ = ["Cluster", "NamespaceSync", "Migration", "Plan", "options_document", "step_names"]
 
 SideLike = Union[Side, str, int]
+ModeLike = Union[Mode, str, int]
 PathLike = Union[str, "os.PathLike[str]"]
 ProgressCallback = Callable[[Progress], Any]
 StepCallback = Callable[[str, str, bool, "Migration"], Any]
@@ -357,6 +359,16 @@ class Migration(_WithCallbacks):
             raise status.error()
         return MigrationStatus.from_json(data[0])
 
+    def plan(self, mode: ModeLike, preview: bool = False) -> StepPlan:
+        """The steps ``mode`` would run, after the refusal checks the mode runs (raises Fenced,
+        Pending, Unavailable as the mode would). Reads only. With ``preview``, each step also
+        says what it would change (the sync plan, each workload's scale before and after)."""
+        status, data = self._call_result(lib().drsync_migration_plan, self._handle(),
+                                         int(Mode.of(mode)), 1 if preview else 0)
+        if status.code < 0 or data is None:
+            raise status.error()
+        return StepPlan.from_json(data[0])
+
     def ledger(self, side: SideLike) -> Dict[str, str]:
         """The original scales recorded on one side's workloads: {"deployments.apps/web": "2"}."""
         status, data = self._call_result(lib().drsync_migration_ledger, self._handle(),
@@ -366,9 +378,6 @@ class Migration(_WithCallbacks):
         return {str(k): str(v) for k, v in data[0].items()}
 
     # -- steps (each idempotent) --
-
-    STEPS = ("sync", "record", "fence", "unfence", "scale_down", "scale_up", "wait_gone",
-             "wait_ready", "migrate_data", "verify")
 
     def step(self, name: str, side: SideLike) -> None:
         """Runs one step: "sync" and "migrate_data" copy *into* ``side`` from the other side;
@@ -526,6 +535,14 @@ class Plan(_Handle):
 def version() -> str:
     """The loaded libdrsync's version ("0.1.0")."""
     return _s(lib().drsync_version())
+
+
+def step_names() -> Tuple[str, ...]:
+    """The names of the steps modes are made of, in the library's order ("sync", "record", ...)."""
+    names = []
+    while (name := lib().drsync_step_name(len(names))) is not None:
+        names.append(_s(name))
+    return tuple(names)
 
 
 def abi_version() -> int:

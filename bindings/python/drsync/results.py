@@ -9,8 +9,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-__all__ = ["Side", "Progress", "SyncResult", "Step", "Change", "WorkloadState",
-           "MigrationReport", "MigrationStatus"]
+__all__ = ["Side", "Mode", "Progress", "SyncResult", "Step", "Change", "WorkloadState",
+           "MigrationReport", "MigrationStatus", "PlannedStep", "StepPlan"]
 
 
 class Side(enum.IntEnum):
@@ -30,6 +30,27 @@ class Side(enum.IntEnum):
             if v in ("destination", "dest"):
                 return cls.DESTINATION
             raise ValueError(f"unknown side {value!r} (source or destination)")
+        return cls(value)
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class Mode(enum.IntEnum):
+    """A mode of a migration (enum drsync_mode)."""
+
+    STAGE = 0
+    CUTOVER = 1
+    FAILBACK = 2
+
+    @classmethod
+    def of(cls, value: "Mode | str | int") -> "Mode":
+        """Mode.CUTOVER from Mode.CUTOVER, 1, "cutover", "Cutover"."""
+        if isinstance(value, str):
+            try:
+                return cls[value.upper()]
+            except KeyError:
+                raise ValueError(f"unknown mode {value!r} (stage, cutover or failback)") from None
         return cls(value)
 
     def __str__(self) -> str:
@@ -142,8 +163,7 @@ class MigrationReport:
             mode=doc.get("mode", ""), ok=bool(doc.get("ok")),
             steps=[Step(s.get("name", ""), s.get("status", ""), s.get("started", ""),
                         s.get("finished", ""), s.get("message", "")) for s in doc.get("steps", [])],
-            changes=[Change(c.get("side", ""), c.get("resource", ""), c.get("name", ""),
-                            c.get("from", ""), c.get("to", "")) for c in doc.get("changes", [])],
+            changes=[_change(c) for c in doc.get("changes", [])],
             warnings=list(doc.get("warnings", [])), errors=list(doc.get("errors", [])),
             markdown=markdown, source_reachable=bool(doc.get("sourceReachable", True)),
             source_fenced=bool(doc.get("sourceFenced")), rolled_back=bool(doc.get("rolledBack")),
@@ -159,6 +179,57 @@ class MigrationReport:
             if s.name == name:
                 return s
         return None
+
+
+def _change(c: Dict[str, Any]) -> "Change":
+    return Change(c.get("side", ""), c.get("resource", ""), c.get("name", ""), c.get("from", ""),
+                  c.get("to", ""))
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """One step a mode would run (Migration.plan); with a preview, what it would change."""
+
+    name: str  # "scale_down", "rollback_scale_up"
+    side: str  # the side it acts on ("sync"/"migrate_data": the side copied into)
+    description: str  # "scale down the source"
+    changes: List[Change]
+    notes: List[str]
+    sync_plan: Optional[SyncResult]
+
+    @classmethod
+    def from_json(cls, doc: Dict[str, Any]) -> "PlannedStep":
+        plan = doc.get("syncPlan")
+        return cls(doc.get("name", ""), doc.get("side", ""), doc.get("description", ""),
+                   [_change(c) for c in doc.get("changes", [])], list(doc.get("notes", [])),
+                   SyncResult.from_json(plan) if plan is not None else None)
+
+
+@dataclass
+class StepPlan:
+    """The steps a mode would run, after the refusal checks the mode runs (Migration.plan)."""
+
+    mode: str  # "Stage", "Cutover", "Failback"
+    resume: bool  # a half-done run would be completed
+    source_reachable: bool
+    nothing_to_do: str  # non-empty: the mode would change nothing, for this reason
+    steps: List[PlannedStep]
+    rollback: List[PlannedStep]
+    skipped: List[Dict[str, str]]  # {"name": "fence", "reason": "source unreachable"}
+    warnings: List[str]
+    raw: Dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_json(cls, doc: Dict[str, Any]) -> "StepPlan":
+        return cls(doc.get("mode", ""), bool(doc.get("resume")),
+                   bool(doc.get("sourceReachable", True)), doc.get("nothingToDo", ""),
+                   [PlannedStep.from_json(s) for s in doc.get("steps", [])],
+                   [PlannedStep.from_json(s) for s in doc.get("rollback", [])],
+                   list(doc.get("skipped", [])), list(doc.get("warnings", [])), doc)
+
+    @property
+    def step_names(self) -> List[str]:
+        return [s.name for s in self.steps]
 
 
 @dataclass

@@ -329,6 +329,37 @@ def test_migrate_data_without_hook_fails_in_report(source, dest, namespaces,
         assert m.cutover().ok  # resumes
 
 
+def test_plan_previews_modes_from_the_library(source, dest, namespaces,
+                                              kubectl_source: Kubectl, kubectl_dest) -> None:
+    assert drsync.step_names()[:3] == ("sync", "record", "fence")
+    assert "migrate_data" in drsync.step_names() and len(drsync.step_names()) == 10
+    ns = namespaces("plan")
+    dns = ns + "-dr"
+    deploy(kubectl_source, ns, "web", 2)
+    with drsync.Migration(source, ns, dest, dns, **FAST) as m:
+        stage = m.plan("stage", preview=True)
+        assert stage.step_names == ["sync", "record"]
+        assert stage.steps[0].sync_plan is not None
+        assert stage.steps[0].sync_plan.counts["create"] >= 1
+        assert not kubectl_dest.exists("namespace", dns)  # a plan writes nothing
+        assert m.stage().ok
+        cut = m.plan(drsync.Mode.CUTOVER, preview=True)
+        assert cut.step_names == ["sync", "record", "fence", "scale_down", "wait_gone",
+                                  "unfence", "scale_up", "wait_ready", "verify"]
+        down = next(s for s in cut.steps if s.name == "scale_down")
+        assert down.side == "source" and down.description == "scale down the source"
+        assert [(c.name, c.from_, c.to) for c in down.changes] == [("web", "2", "0")]
+        up = next(s for s in cut.steps if s.name == "scale_up")
+        assert [(c.name, c.from_, c.to) for c in up.changes] == [("web", "0", "2")]
+        assert kubectl_source.replicas(ns, "web") == 2
+        assert m.cutover().ok
+        with pytest.raises(drsync.Fenced):
+            m.plan("stage")
+        assert m.plan("cutover").nothing_to_do
+        with pytest.raises(ValueError):
+            m.plan("rollback")
+
+
 def test_handles_are_freed_at_shutdown(clusters_dir: str) -> None:
     # Objects left to the interpreter's shutdown (module globals, cycles) must not crash.
     code = textwrap.dedent(f"""

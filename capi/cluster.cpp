@@ -1,0 +1,59 @@
+// Clusters and results.
+#include "handles.hpp"
+
+using namespace drsync_capi;
+
+extern "C" {
+
+int drsync_cluster_open(drsync_cluster** out, const char* kubeconfig_path, const char* context) {
+  return guarded([&]() -> int {
+    reset_out(out, "drsync_cluster_open");
+    *out = new drsync_cluster{drsync::Cluster::from_kubeconfig(
+        kubeconfig_path ? kubeconfig_path : "", context ? context : "")};
+    return DRSYNC_OK;
+  });
+}
+
+int drsync_cluster_open_in_cluster(drsync_cluster** out) {
+  return guarded([&]() -> int {
+    reset_out(out, "drsync_cluster_open_in_cluster");
+    *out = new drsync_cluster{drsync::Cluster::in_cluster()};
+    return DRSYNC_OK;
+  });
+}
+
+const char* drsync_cluster_server(const drsync_cluster* cluster) {
+  return cluster ? cluster->cluster.server().c_str() : nullptr;
+}
+
+void drsync_cluster_free(drsync_cluster* cluster) {
+  delete cluster;
+}
+
+drsync_result_kind drsync_result_kind_of(const drsync_result* result) {
+  return result ? result->kind : DRSYNC_RESULT_SYNC;
+}
+
+const char* drsync_result_json(const drsync_result* result) {
+  return result ? result->json.c_str() : nullptr;
+}
+
+int drsync_result_ok(const drsync_result* result) {
+  return result && result->ok ? 1 : 0;
+}
+
+int drsync_result_count(const drsync_result* result, const char* action) {
+  if (!result || !action || !result->has_counts) return -1;
+  auto it = result->counts.find(action);
+  return it == result->counts.end() ? -1 : it->second;
+}
+
+const char* drsync_result_markdown(const drsync_result* result) {
+  return result && result->kind == DRSYNC_RESULT_MIGRATION ? result->markdown.c_str() : nullptr;
+}
+
+void drsync_result_free(drsync_result* result) {
+  delete result;
+}
+
+}  // extern "C"

@@ -1,0 +1,115 @@
+// Internal to the C ABI: the handles behind capi/drsync.h's opaque types and the helpers every
+// entry point uses (errors, argument checks, results).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "drsync.h"
+#include "drsync/cluster.hpp"
+#include "drsync/error.hpp"
+#include "drsync/migration.hpp"
+#include "drsync/options.hpp"
+#include "drsync/sync.hpp"
+
+// ---- handles ------------------------------------------------------------------------------------
+
+struct drsync_cluster {
+  drsync::Cluster cluster;
+};
+
+struct drsync_result {
+  drsync_result_kind kind = DRSYNC_RESULT_SYNC;
+  bool ok = true;
+  std::string json;
+  std::string markdown;
+  bool has_counts = false;
+  std::map<std::string, int> counts;
+};
+
+struct drsync_sync {
+  std::unique_ptr<drsync::NamespaceSync> sync;
+  drsync_progress_cb progress = nullptr;
+  void* progress_payload = nullptr;
+};
+
+struct drsync_migration {
+  std::unique_ptr<drsync::Migration> migration;
+  drsync_progress_cb progress = nullptr;
+  void* progress_payload = nullptr;
+  drsync_step_cb step_hook = nullptr;
+  void* step_payload = nullptr;
+  drsync_data_cb data_hook = nullptr;
+  void* data_payload = nullptr;
+};
+
+struct drsync_plan {
+  drsync::DrPlan plan;
+};
+
+namespace drsync_capi {
+
+using drsync::Errc;
+
+// The thread's last error (errors.cpp).
+int set_error(int code, int http_status, const char* reason, const char* message) noexcept;
+int set_error(const drsync::Error& e) noexcept;
+
+// Runs the body of an entry point: resets the thread's error, and turns every exception into a
+// code + last error. Nothing crosses the C boundary.
+template <typename F>
+int guarded(F&& body) noexcept {
+  drsync_error_clear();
+  try {
+    return body();
+  } catch (const drsync::Error& e) {
+    return set_error(e);
+  } catch (const std::bad_alloc&) {
+    return set_error(DRSYNC_ENOMEM, 0, "", "out of memory");
+  } catch (const std::exception& e) {
+    return set_error(DRSYNC_ERROR, 0, "", e.what());
+  } catch (...) {
+    return set_error(DRSYNC_ERROR, 0, "", "unknown exception");
+  }
+}
+
+[[noreturn]] void invalid(const std::string& message);
+
+template <typename T>
+void need(const T* p, const char* function, const char* what) {
+  if (!p) invalid(std::string(function) + ": " + what + " is NULL");
+}
+
+void need_name(const char* s, const char* function, const char* what);
+
+template <typename T>
+void reset_out(T** out, const char* function) {
+  need(out, function, "out");
+  *out = nullptr;
+}
+
+drsync::Side side_of(drsync_side s, const char* function);
+drsync_side c_side(drsync::Side s);
+[[noreturn]] void cancelled_by(const std::string& what, int rc);
+// ": first error (and N more)", or "".
+std::string first_error(const std::vector<std::string>& errors);
+
+std::unique_ptr<drsync_result> sync_result(const drsync::SyncResult& s);
+std::unique_ptr<drsync_result> report_result(const drsync::MigrationReport& m);
+std::unique_ptr<drsync_result> json_result(drsync_result_kind kind, std::string json);
+
+// Applies an options document (NULL or "": none).
+void parse_options(drsync::MigrationOptions& o, const char* document);
+
+// Handle constructors shared by drsync_X_new and drsync_plan_X_new.
+int new_sync(drsync_sync** out, const drsync_cluster* source, const char* source_ns,
+             const drsync_cluster* dest, const char* dest_ns, const drsync::SyncOptions& options);
+void install_migration_hooks(drsync_migration* h, drsync::MigrationOptions& o);
+int new_migration(drsync_migration** out, std::unique_ptr<drsync_migration> h,
+                  const drsync_cluster* source, const char* source_ns, const drsync_cluster* dest,
+                  const char* dest_ns, drsync::MigrationOptions options);
+
+}  // namespace drsync_capi

@@ -1,0 +1,307 @@
+#include "sync/applier.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <future>
+#include <map>
+#include <thread>
+
+#include "transform/destination_fields.hpp"
+
+namespace drsync::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxRounds = 4;
+constexpr auto kRecreateTimeout = std::chrono::seconds(60);
+
+enum class Step { Send, Reread, Recreate, Done, Failed };
+
+bool is_immutable_rejection(const Error& e) {
+  if (e.code() != Errc::invalid) return false;
+  if (std::string_view(e.what()).find("immutable") != std::string_view::npos) return true;
+  return std::any_of(e.causes().begin(), e.causes().end(), [](const FieldCause& c) {
+    return c.message.find("immutable") != std::string::npos;
+  });
+}
+
+std::string immutable_fields(const Error& e) {
+  std::string fields;
+  for (const auto& c : e.causes()) {
+    if (c.message.find("immutable") == std::string::npos || c.field.empty()) continue;
+    fields += fields.empty() ? c.field : ", " + c.field;
+  }
+  return fields;
+}
+
+}  // namespace
+
+struct Applier::Write {
+  explicit Write(PlannedObject* object) : p(object) {}
+
+  PlannedObject* p;
+  Step step = Step::Send;
+  std::optional<RestRequest> request;  // the last write sent
+  std::optional<Error> error;          // why it failed; or the AlreadyExists a reread may excuse
+  std::string error_line;              // the line for the sync's error list
+  bool recreated = false;
+  bool settled = false;
+
+  bool pending() const noexcept {
+    return step == Step::Send || step == Step::Reread || step == Step::Recreate;
+  }
+  void fail(const Error& e, std::string line) {
+    step = Step::Failed;
+    error = e;
+    error_line = std::move(line);
+  }
+  // A failure the server described: its message names the request already.
+  void fail(const Error& e) { fail(e, e.what()); }
+};
+
+Applier::Applier(Cluster dest, std::string dest_ns, ApplyContext context)
+    : dest_(std::move(dest)), dest_ns_(std::move(dest_ns)), ctx_(std::move(context)) {}
+
+void Applier::apply(Plan& plan, Problems& problems) {
+  total_ = std::count_if(plan.objects.begin(), plan.objects.end(),
+                         [](const PlannedObject& p) { return p.is_write(); });
+  done_ = 0;
+  if (ctx_.progress) ctx_.progress(0, total_, {});
+  // Creates and updates tier by tier; then prunes, workloads first (reverse tiers).
+  for (bool prunes : {false, true}) {
+    std::map<int, std::vector<Write>> tiers;
+    for (auto& p : plan.objects) {
+      if (!p.is_write() || (p.action == Action::Prune) != prunes) continue;
+      tiers[prunes ? -p.type->tier : p.type->tier].emplace_back(&p);
+    }
+    for (auto& [tier, writes] : tiers) {
+      if (ctx_.options->cancel.cancelled()) throw Error(Errc::cancelled, "sync cancelled");
+      apply_tier(writes, problems);
+    }
+  }
+}
+
+void Applier::apply_tier(std::vector<Write>& writes, Problems& problems) {
+  auto settle = [&](Write& w) {
+    if (w.settled || w.pending()) return;
+    w.settled = true;
+    if (w.step == Step::Failed) {
+      w.p->action = Action::Error;
+      w.p->error = w.error->code();
+      w.p->message = w.error->what();
+      problems.error(w.error->code(), w.error_line);
+    }
+    if (ctx_.progress) ctx_.progress(++done_, total_, w.p->label());
+  };
+  for (int round = 0; round < kMaxRounds; ++round) {
+    recreate_round(writes);
+    reread_round(writes);
+    send_round(writes);
+    for (auto& w : writes) settle(w);
+  }
+  for (auto& w : writes) {
+    if (!w.pending()) continue;
+    std::string what =
+        fmt::format("{}: still conflicting after {} attempts", w.p->label(), kMaxRounds);
+    w.fail(Error(Errc::conflict, what));
+    settle(w);
+  }
+}
+
+RestRequest Applier::write_request(const PlannedObject& p) const {
+  const ResourceInfo& r = p.type->info;
+  WriteOptions write;
+  write.dry_run = ctx_.options->dry_run;
+  switch (p.action) {
+    case Action::Create:
+      return dest_.request(Verb::Create)
+          .resource(r)
+          .in_namespace(dest_ns_)
+          .name(p.name)
+          .body(p.desired)
+          .options(write);
+    case Action::Update: {
+      RestRequest req = dest_.request(p.merge_only ? Verb::Patch : Verb::Update);
+      req.resource(r).in_namespace(dest_ns_).name(p.name).options(write);
+      if (p.merge_only)
+        return req.patch(PatchType::Merge, default_service_account_patch(p.desired));
+      // What the destination owns stays: its resourceVersion (the optimistic-concurrency
+      // precondition), the live scale (the ledger's), the fields its controllers allocated.
+      Object body = p.desired.clone();
+      body.metadata().RemoveMember("resourceVersion");
+      body.metadata().AddMember("resourceVersion",
+                                json_string(p.live->resource_version(), body.allocator()),
+                                body.allocator());
+      ctx_.ledger->keep_live_scale(body, *p.live);
+      keep_destination_fields(body, *p.live);
+      return req.body(body);
+    }
+    default: {
+      DeleteOptions del;
+      del.propagation_policy = "Background";
+      del.dry_run = ctx_.options->dry_run;
+      return dest_.request(Verb::Delete)
+          .resource(r)
+          .in_namespace(dest_ns_)
+          .name(p.name)
+          .options(del);
+    }
+  }
+}
+
+void Applier::send_round(std::vector<Write>& writes) {
+  std::vector<std::pair<Write*, std::future<Response>>> inflight;
+  for (auto& w : writes) {
+    if (w.step != Step::Send) continue;
+    w.request = write_request(*w.p);
+    inflight.emplace_back(&w, w.request->start());
+  }
+  for (auto& [w, future] : inflight) {
+    try {
+      on_response(*w, future.get());
+    } catch (const Error& e) {
+      w->fail(e, fmt::format("{}: {}", w->p->label(), e.what()));
+    }
+  }
+}
+
+void Applier::on_response(Write& w, const Response& response) const {
+  PlannedObject& p = *w.p;
+  if (response.ok() || (p.action == Action::Prune && response.status == 404)) {
+    if (w.recreated) p.action = Action::Update;
+    w.step = Step::Done;
+    return;
+  }
+  Error e = w.request->error(response);
+  if (e.code() == Errc::conflict && p.action == Action::Update && !p.merge_only) {
+    w.step = Step::Reread;  // someone changed it since our LIST
+  } else if (e.code() == Errc::already_exists && p.action == Action::Create) {
+    w.error = e;  // created since our LIST: by the destination itself, or a concurrent sync
+    w.step = Step::Reread;
+  } else if (is_immutable_rejection(e)) {
+    on_immutable(w, e);
+  } else {
+    w.fail(e);
+  }
+}
+
+// A 422 for an immutable field: recreate when the policy says so, else fail saying how to fix it.
+void Applier::on_immutable(Write& w, const Error& e) const {
+  PlannedObject& p = *w.p;
+  const std::string fields = immutable_fields(e);
+  if (ctx_.options->immutable == ImmutablePolicy::Recreate && p.action == Action::Update) {
+    if (ctx_.options->dry_run) {
+      p.message = fmt::format("would be recreated (immutable field {})", fields);
+      w.step = Step::Done;
+    } else {
+      p.message = fmt::format("recreated: immutable field {} changed", fields);
+      w.step = Step::Recreate;
+    }
+    return;
+  }
+  w.fail(Error(Errc::invalid,
+               fmt::format("{}: immutable field {} differs from the source; use the recreate "
+                           "policy to delete and recreate it ({})",
+                           p.label(), fields.empty() ? "?" : fields, e.what()),
+               e.http_status(), e.reason(), e.causes()));
+}
+
+void Applier::reread_round(std::vector<Write>& writes) {
+  std::vector<std::tuple<Write*, RestRequest, std::future<Response>>> inflight;
+  for (auto& w : writes) {
+    if (w.step != Step::Reread) continue;
+    RestRequest get =
+        dest_.request(Verb::Get).resource(w.p->type->info).in_namespace(dest_ns_).name(w.p->name);
+    auto future = get.start();
+    inflight.emplace_back(&w, std::move(get), std::move(future));
+  }
+  for (auto& [w, get, future] : inflight) {
+    PlannedObject& p = *w->p;
+    try {
+      Response r = future.get();
+      if (!r.ok() && r.status != 404) get.check(r);
+      std::optional<Object> fresh;
+      if (r.ok()) fresh = Object::parse(r.body);
+      if (p.action == Action::Update) {
+        // Re-read after a conflict: update its new version, or create it when it is gone.
+        if (fresh)
+          p.live = std::move(fresh);
+        else
+          p.action = Action::Create;
+        w->step = Step::Send;
+      } else if (fresh && (p.merge_only || fresh->label(kSourceIdLabel) == ctx_.source_id)) {
+        // AlreadyExists: merge into ours (or the default ServiceAccount); never overwrite others'.
+        p.live = std::move(fresh);
+        p.action = Action::Update;
+        w->step = Step::Send;
+      } else {
+        w->fail(*w->error);
+      }
+    } catch (const Error& e) {
+      w->fail(e, fmt::format("{}: {}", p.label(), e.what()));
+    }
+  }
+}
+
+void Applier::recreate_round(std::vector<Write>& writes) {
+  std::vector<Write*> deleting;
+  std::vector<std::future<Response>> deletes;
+  for (auto& w : writes) {
+    if (w.step != Step::Recreate) continue;
+    DeleteOptions del;
+    del.propagation_policy = "Foreground";
+    w.request = dest_.request(Verb::Delete)
+                    .resource(w.p->type->info)
+                    .in_namespace(dest_ns_)
+                    .name(w.p->name)
+                    .options(del);
+    deleting.push_back(&w);
+    deletes.push_back(w.request->start());
+  }
+  for (size_t i = 0; i < deleting.size(); ++i) {
+    try {
+      Response r = deletes[i].get();
+      if (!r.ok() && r.status != 404) deleting[i]->fail(deleting[i]->request->error(r));
+    } catch (const Error& e) {
+      deleting[i]->fail(e, fmt::format("{}: {}", deleting[i]->p->label(), e.what()));
+    }
+  }
+  std::erase_if(deleting, [](const Write* w) { return w->step != Step::Recreate; });
+  const auto deadline = Clock::now() + kRecreateTimeout;
+  while (!deleting.empty()) {
+    std::vector<std::future<Response>> gets;
+    for (Write* w : deleting) {
+      gets.push_back(dest_.request(Verb::Get)
+                         .resource(w->p->type->info)
+                         .in_namespace(dest_ns_)
+                         .name(w->p->name)
+                         .start());
+    }
+    for (size_t i = 0; i < deleting.size(); ++i) {
+      Write& w = *deleting[i];
+      try {
+        if (gets[i].get().status != 404) continue;
+      } catch (const Error& e) {
+        w.fail(e, fmt::format("{}: {}", w.p->label(), e.what()));
+        continue;
+      }
+      w.p->action = Action::Create;
+      w.recreated = true;
+      w.step = Step::Send;
+    }
+    std::erase_if(deleting, [](const Write* w) { return w->step != Step::Recreate; });
+    if (deleting.empty()) break;
+    if (Clock::now() > deadline) {
+      for (Write* w : deleting) {
+        w->fail(Error(Errc::timeout, fmt::format("{}: not deleted within {} s for recreation",
+                                                 w->p->label(), kRecreateTimeout.count())));
+      }
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+}  // namespace drsync::detail

@@ -1,0 +1,80 @@
+#include "sync/lister.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <future>
+
+namespace drsync::detail {
+namespace {
+
+bool serves(const std::vector<ResourceInfo>& served, const ResourceInfo& r) {
+  return std::any_of(served.begin(), served.end(), [&](const ResourceInfo& d) {
+    return d.group == r.group && d.resource == r.resource;
+  });
+}
+
+}  // namespace
+
+std::vector<std::string> Snapshot::missing_types() const {
+  std::vector<std::string> out;
+  for (const auto& t : types) {
+    if (t.listed && !t.dest_served && !t.source.items.empty()) {
+      out.push_back(t.type.info.group_resource());
+    }
+  }
+  return out;
+}
+
+Lister::Lister(Cluster source, std::string source_ns, Cluster dest, std::string dest_ns)
+    : source_(std::move(source)),
+      source_ns_(std::move(source_ns)),
+      dest_(std::move(dest)),
+      dest_ns_(std::move(dest_ns)) {}
+
+Snapshot Lister::select(const SyncOptions& options) const {
+  Snapshot snap;
+  const std::vector<ResourceInfo> dest_types = dest_.resources();
+  for (auto& type : select_types(source_.resources(), options)) {
+    bool served = serves(dest_types, type.info);
+    snap.types.push_back(TypeListing{std::move(type), {}, {}, served, true});
+  }
+  return snap;
+}
+
+void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems) const {
+  ListOptions source_options;
+  source_options.label_selector = options.label_selector;
+  std::vector<std::future<ObjectList>> source_lists, dest_lists;
+  for (const auto& t : snap.types) {
+    const ResourceInfo& r = t.type.info;
+    source_lists.push_back(std::async(std::launch::async, [this, r, source_options] {
+      return source_.list(r, source_ns_, source_options);
+    }));
+    dest_lists.push_back(t.dest_served ? std::async(std::launch::async,
+                                                    [this, r] { return dest_.list(r, dest_ns_); })
+                                       : std::future<ObjectList>());
+  }
+  for (size_t i = 0; i < snap.types.size(); ++i) {
+    TypeListing& t = snap.types[i];
+    try {
+      t.source = source_lists[i].get();
+    } catch (const Error& e) {
+      if (e.code() != Errc::forbidden || !t.type.custom) throw;
+      t.listed = false;
+      problems.warn(fmt::format("not permitted to list {}: skipped", t.type.info.group_resource()));
+    }
+    if (t.dest_served) t.dest = dest_lists[i].get();
+  }
+}
+
+void Lister::list_newly_served(Snapshot& snapshot) const {
+  const std::vector<ResourceInfo> dest_types = dest_.resources(true);
+  for (auto& t : snapshot.types) {
+    if (t.dest_served || !serves(dest_types, t.type.info)) continue;
+    t.dest_served = true;
+    t.dest = dest_.list(t.type.info, dest_ns_);
+  }
+}
+
+}  // namespace drsync::detail

@@ -1,0 +1,33 @@
+// Internal: the Lister — the discover and select steps, then the concurrent LISTs of both sides
+// that make a Snapshot (one request per type per 500 objects on each side).
+#pragma once
+
+#include <string>
+
+#include "drsync/cluster.hpp"
+#include "drsync/sync.hpp"
+#include "sync/plan.hpp"
+
+namespace drsync::detail {
+
+class Lister {
+ public:
+  Lister(Cluster source, std::string source_ns, Cluster dest, std::string dest_ns);
+
+  // discover + select: every type `options` selects, and whether the destination serves it.
+  Snapshot select(const SyncOptions& options) const;
+  // Lists every selected type on both sides, concurrently. A custom type the source may not be
+  // listed is skipped with a warning; any other failure throws.
+  void list(Snapshot& snapshot, const SyncOptions& options, Problems& problems) const;
+  // Lists on the destination the types it did not serve when `snapshot` was taken and serves now
+  // (after their CustomResourceDefinitions were copied).
+  void list_newly_served(Snapshot& snapshot) const;
+
+ private:
+  Cluster source_;
+  std::string source_ns_;
+  Cluster dest_;
+  std::string dest_ns_;
+};
+
+}  // namespace drsync::detail

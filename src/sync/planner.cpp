@@ -1,0 +1,140 @@
+#include "sync/planner.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "transform/destination_fields.hpp"
+
+namespace drsync::detail {
+
+SkipContext skip_context(const Snapshot& snapshot) {
+  SkipContext skip;
+  for (const auto& t : snapshot.types) {
+    skip.copied_kinds.insert(t.type.info.kind);
+    if (t.type.info.group_resource() != "services") continue;
+    for (const auto& s : t.source.items) {
+      if (s.find("/spec/selector")) skip.selector_services.insert(std::string(s.name()));
+    }
+  }
+  return skip;
+}
+
+bool Plan::any(Action a) const {
+  for (const auto& p : objects) {
+    if (p.action == a) return true;
+  }
+  return false;
+}
+
+Planner::Planner(PlanContext context) : ctx_(std::move(context)) {}
+
+Object Planner::desired_for(const Object& source, const SelectedType& type) {
+  Object desired = source.clone();
+  ctx_.transform.group_resource = type.info.group_resource();
+  run_transforms(*ctx_.transforms, desired, ctx_.transform);
+  const ReplicaLedger& ledger = *ctx_.ledger;
+  if (ctx_.options->stop_workloads && ledger.is_workload(desired)) {
+    // Created stopped: the original scale lives in the ledger annotation, never in the spec.
+    ledger.record(desired, ledger.original(source));
+    ledger.set_stopped(desired);
+  }
+  desired.set_label(kManagedByLabel, kManagedByValue);
+  desired.set_label(kSourceIdLabel, ctx_.source_id);
+  desired.set_annotation(kSourceAnnotation, ctx_.source_ref);
+  desired.set_annotation(kContentHashAnnotation, content_hash(desired.json()));
+  return desired;
+}
+
+// What to do with an object that exists in the destination: ours (or the merged default
+// ServiceAccount) is updated unless its hash is the same; another drsync source's is a conflict;
+// anything else follows the unmanaged policy.
+void Planner::classify(PlannedObject& p, const Object& live, Problems& problems) const {
+  p.live = live.clone();
+  const bool ours = live.label(kSourceIdLabel) == ctx_.source_id;
+  const bool same =
+      live.annotation(kContentHashAnnotation) == p.desired.annotation(kContentHashAnnotation);
+  const UnmanagedPolicy policy = ctx_.options->unmanaged;
+  if (ours || p.merge_only) {
+    p.action = same && ours ? Action::Unchanged : Action::Update;
+  } else if (live.label(kManagedByLabel) == kManagedByValue && live.has_label(kSourceIdLabel) &&
+             policy != UnmanagedPolicy::Adopt) {
+    p.action = Action::Conflict;
+    p.message = fmt::format("managed by drsync from another source ({})",
+                            live.annotation(kSourceAnnotation));
+  } else if (policy == UnmanagedPolicy::Adopt) {
+    p.action = Action::Update;
+    p.message = "adopted";
+  } else if (policy == UnmanagedPolicy::Fail) {
+    p.action = Action::Conflict;
+    p.error = Errc::conflict;
+    p.message = "exists in the destination and is not managed by drsync";
+    problems.error(Errc::conflict, fmt::format("{}: {}", p.label(), p.message));
+  } else {
+    p.action = Action::Skip;
+    p.message = "exists in the destination and is not managed by drsync (policy: skip)";
+    problems.warn(fmt::format("{}: {}", p.label(), p.message));
+  }
+}
+
+PlannedObject Planner::plan_object(const SelectedType& type, const Object* source,
+                                   const Object* live, const SkipContext& skip,
+                                   Problems& problems) {
+  PlannedObject p;
+  p.type = &type;
+  p.name = std::string(source ? source->name() : live->name());
+  p.merge_only = is_merged_not_replaced(type.info.group_resource(), p.name);
+  if (!source) {
+    const bool prune =
+        ctx_.options->prune && !p.merge_only && live->label(kSourceIdLabel) == ctx_.source_id;
+    p.action = prune ? Action::Prune : Action::Unchanged;
+    if (prune) p.live = live->clone();
+    return p;
+  }
+  if (std::string reason = skip_reason(*source, skip); !reason.empty()) {
+    p.action = Action::Skip;
+    p.message = std::move(reason);
+    return p;
+  }
+  try {
+    p.desired = desired_for(*source, type);
+  } catch (const Error& e) {
+    p.action = Action::Error;
+    p.error = e.code();
+    p.message = fmt::format("{}: {}", p.label(), e.what());
+    problems.error(e.code(), p.message);
+    return p;
+  }
+  if (live) {
+    classify(p, *live, problems);
+  } else {
+    p.action = Action::Create;
+  }
+  return p;
+}
+
+Plan Planner::plan(const Snapshot& snapshot, Problems& problems) {
+  const SkipContext skip = skip_context(snapshot);
+  Plan plan;
+  for (const auto& t : snapshot.types) {
+    std::map<std::string_view, const Object*> live_by_name;
+    for (const auto& o : t.dest.items) live_by_name[o.name()] = &o;
+    std::set<std::string_view> in_source;
+    for (const auto& item : t.source.items) {
+      in_source.insert(item.name());
+      auto live = live_by_name.find(item.name());
+      const Object* l = live == live_by_name.end() ? nullptr : live->second;
+      plan.objects.push_back(plan_object(t.type, &item, l, skip, problems));
+    }
+    if (!ctx_.options->prune) continue;
+    for (const auto& [name, live] : live_by_name) {
+      if (in_source.count(name)) continue;
+      PlannedObject p = plan_object(t.type, nullptr, live, skip, problems);
+      if (p.action == Action::Prune) plan.objects.push_back(std::move(p));
+    }
+  }
+  return plan;
+}
+
+}  // namespace drsync::detail
