@@ -12,6 +12,18 @@ namespace {
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
+// A pretty-printed JSON object whose members `body` writes.
+template <typename F>
+std::string json_object(F&& body) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  body(w);
+  w.EndObject();
+  return buf.GetString();
+}
+
 void kv(Writer& w, const char* k, const std::string& v) {
   w.Key(k);
   w.String(v.c_str());
@@ -77,83 +89,75 @@ void planned_steps(Writer& w, const char* k, const std::vector<PlannedStep>& lis
 }  // namespace
 
 std::string StepPlan::to_json() const {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.SetIndent(' ', 2);
-  w.StartObject();
-  kv(w, "mode", mode_name(mode));
-  w.Key("resume");
-  w.Bool(resume);
-  w.Key("sourceReachable");
-  w.Bool(source_reachable);
-  kv(w, "nothingToDo", nothing_to_do);
-  planned_steps(w, "steps", steps);
-  planned_steps(w, "rollback", rollback);
-  w.Key("skipped");
-  w.StartArray();
-  for (const auto& s : skipped) {
-    w.StartObject();
-    kv(w, "name", s.name);
-    kv(w, "reason", s.message);
-    w.EndObject();
-  }
-  w.EndArray();
-  strings(w, "warnings", warnings);
-  w.EndObject();
-  return buf.GetString();
+  return json_object([&](Writer& w) {
+    kv(w, "mode", mode_name(mode));
+    w.Key("resume");
+    w.Bool(resume);
+    w.Key("sourceReachable");
+    w.Bool(source_reachable);
+    kv(w, "nothingToDo", nothing_to_do);
+    planned_steps(w, "steps", steps);
+    planned_steps(w, "rollback", rollback);
+    w.Key("skipped");
+    w.StartArray();
+    for (const auto& s : skipped) {
+      w.StartObject();
+      kv(w, "name", s.name);
+      kv(w, "reason", s.message);
+      w.EndObject();
+    }
+    w.EndArray();
+    strings(w, "warnings", warnings);
+  });
 }
 
 std::string MigrationReport::to_json() const {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.SetIndent(' ', 2);
-  w.StartObject();
-  kv(w, "mode", mode_name(mode));
-  w.Key("ok");
-  w.Bool(ok);
-  kv(w, "started", started);
-  kv(w, "finished", finished);
-  w.Key("sourceReachable");
-  w.Bool(source_reachable);
-  w.Key("sourceFenced");
-  w.Bool(source_fenced);
-  w.Key("rolledBack");
-  w.Bool(rolled_back);
-  w.Key("steps");
-  w.StartArray();
-  for (const auto& s : steps) {
-    w.StartObject();
-    kv(w, "name", s.name);
-    kv(w, "status", s.status);
-    kv(w, "started", s.started);
-    kv(w, "finished", s.finished);
-    if (!s.message.empty()) kv(w, "message", s.message);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("changes");
-  w.StartArray();
-  for (const auto& c : changes) change(w, c);
-  w.EndArray();
-  strings(w, "readiness", readiness);
-  strings(w, "warnings", warnings);
-  strings(w, "errors", errors);
-  if (sync) {
-    w.Key("sync");
-    w.StartObject();
-    for (Action a : kAllActions) {
-      w.Key(action_name(a));
-      w.Int(sync->count(a));
+  return json_object([&](Writer& w) {
+    kv(w, "mode", mode_name(mode));
+    w.Key("ok");
+    w.Bool(ok);
+    kv(w, "started", started);
+    kv(w, "finished", finished);
+    w.Key("sourceReachable");
+    w.Bool(source_reachable);
+    w.Key("sourceFenced");
+    w.Bool(source_fenced);
+    w.Key("rolledBack");
+    w.Bool(rolled_back);
+    w.Key("steps");
+    w.StartArray();
+    for (const auto& s : steps) {
+      w.StartObject();
+      kv(w, "name", s.name);
+      kv(w, "status", s.status);
+      kv(w, "started", s.started);
+      kv(w, "finished", s.finished);
+      if (!s.message.empty()) kv(w, "message", s.message);
+      w.EndObject();
     }
+    w.EndArray();
+    w.Key("changes");
+    w.StartArray();
+    for (const auto& c : changes) change(w, c);
+    w.EndArray();
+    strings(w, "readiness", readiness);
+    strings(w, "warnings", warnings);
+    strings(w, "errors", errors);
+    if (sync) {
+      w.Key("sync");
+      w.StartObject();
+      for (Action a : kAllActions) {
+        w.Key(action_name(a));
+        w.Int(sync->count(a));
+      }
+      w.EndObject();
+    }
+    w.Key("finalState");
+    w.StartObject();
+    states(w, "source", source_state);
+    states(w, "destination", dest_state);
     w.EndObject();
-  }
-  w.Key("finalState");
-  w.StartObject();
-  states(w, "source", source_state);
-  states(w, "destination", dest_state);
-  w.EndObject();
-  w.EndObject();
-  return buf.GetString();
+  });
 }
 
 std::string MigrationReport::to_markdown() const {
@@ -216,23 +220,19 @@ std::string MigrationReport::to_markdown() const {
 }
 
 std::string MigrationStatus::to_json() const {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.SetIndent(' ', 2);
-  w.StartObject();
-  kv(w, "activeSide", active_side);
-  kv(w, "sourceRole", source_role);
-  kv(w, "destinationRole", dest_role);
-  w.Key("sourceReachable");
-  w.Bool(source_reachable);
-  kv(w, "pendingMode", pending_mode);
-  strings(w, "pendingStepsDone", pending_steps_done);
-  w.Key("ledger");
-  w.StartObject();
-  for (const auto& [k, v] : recorded) kv(w, k.c_str(), v);
-  w.EndObject();
-  w.EndObject();
-  return buf.GetString();
+  return json_object([&](Writer& w) {
+    kv(w, "activeSide", active_side);
+    kv(w, "sourceRole", source_role);
+    kv(w, "destinationRole", dest_role);
+    w.Key("sourceReachable");
+    w.Bool(source_reachable);
+    kv(w, "pendingMode", pending_mode);
+    strings(w, "pendingStepsDone", pending_steps_done);
+    w.Key("ledger");
+    w.StartObject();
+    for (const auto& [k, v] : recorded) kv(w, k.c_str(), v);
+    w.EndObject();
+  });
 }
 
 }  // namespace drsync
