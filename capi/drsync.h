@@ -108,7 +108,9 @@ typedef struct drsync_plan drsync_plan;
 typedef enum drsync_mode {
   DRSYNC_MODE_STAGE = 0,
   DRSYNC_MODE_CUTOVER = 1,
-  DRSYNC_MODE_FAILBACK = 2
+  DRSYNC_MODE_FAILBACK = 2,
+  DRSYNC_MODE_ACTIVATE = 3, /* one cluster: drsync_migration_single_new */
+  DRSYNC_MODE_DEACTIVATE = 4
 } drsync_mode;
 typedef enum drsync_step {
   DRSYNC_STEP_SYNC = 0,         /* copy every selected resource into `side` from the other side */
@@ -175,7 +177,8 @@ typedef enum drsync_result_kind {
   DRSYNC_RESULT_MIGRATION = 1, /* a migration report: stage/cutover/failback/report */
   DRSYNC_RESULT_STATUS = 2,    /* drsync_migration_status */
   DRSYNC_RESULT_LEDGER = 3,    /* drsync_migration_ledger */
-  DRSYNC_RESULT_STEP_PLAN = 4  /* drsync_migration_plan */
+  DRSYNC_RESULT_STEP_PLAN = 4, /* drsync_migration_plan */
+  DRSYNC_RESULT_NAMESPACES = 5 /* drsync_stopped_namespaces: ["shop", ...] */
 } drsync_result_kind;
 
 DRSYNC_EXTERN(drsync_result_kind) drsync_result_kind_of(const drsync_result* result);
@@ -215,6 +218,15 @@ DRSYNC_EXTERN(int)
 drsync_migration_new(drsync_migration** out, const drsync_cluster* source, const char* source_ns,
                      const drsync_cluster* dest, const char* dest_ns, const char* options);
 
+/* A migration of one namespace of one cluster with no source at all, for activate / deactivate
+ * (e.g. on a DR copy Stork or DR-Syncer made). */
+DRSYNC_EXTERN(int)
+drsync_migration_single_new(drsync_migration** out, const drsync_cluster* cluster, const char* ns,
+                            const char* options);
+/* The namespaces of `cluster` that have stopped workloads (of the options' workloads /
+ * workloadSelector): a DRSYNC_RESULT_NAMESPACES result, ["shop", ...]. */
+DRSYNC_EXTERN(int)
+drsync_stopped_namespaces(drsync_result** out, const drsync_cluster* cluster, const char* options);
 /* The modes. Outcomes:
  *   0                   *out = the report, drsync_result_ok(*out) == 1
  *   DRSYNC_EFAILED      the mode ran and failed: *out = the report (errors inside)
@@ -226,6 +238,10 @@ drsync_migration_new(drsync_migration** out, const drsync_cluster* source, const
 DRSYNC_EXTERN(int) drsync_migration_stage(drsync_result** out, drsync_migration* migration);
 DRSYNC_EXTERN(int) drsync_migration_cutover(drsync_result** out, drsync_migration* migration);
 DRSYNC_EXTERN(int) drsync_migration_failback(drsync_result** out, drsync_migration* migration);
+/* One cluster (drsync_migration_single_new): start every stopped workload at its recorded count
+ * and mark the namespace active / stop them, recording their counts, and mark it passive. */
+DRSYNC_EXTERN(int) drsync_migration_activate(drsync_result** out, drsync_migration* migration);
+DRSYNC_EXTERN(int) drsync_migration_deactivate(drsync_result** out, drsync_migration* migration);
 
 /* Runs one idempotent step on `side` (see drsync_step). */
 DRSYNC_EXTERN(int)

@@ -7,25 +7,13 @@
 namespace drsync_capi {
 namespace {
 
-drsync::MigrationReport run_mode(drsync::Migration& m, drsync::Mode mode) {
-  switch (mode) {
-    case drsync::Mode::Stage:
-      return m.stage();
-    case drsync::Mode::Cutover:
-      return m.cutover();
-    case drsync::Mode::Failback:
-      return m.failback();
-  }
-  invalid("unknown mode");
-}
-
 int mode_op(drsync_result** out, drsync_migration* m, drsync::Mode mode, const char* function) {
   return guarded([&]() -> int {
     reset_out(out, function);
     need(m, function, "migration");
     drsync::MigrationReport r;
     try {
-      r = run_mode(*m->migration, mode);
+      r = m->migration->run(mode);
     } catch (const drsync::Error& e) {
       if (e.code() != Errc::cancelled) throw;
       *out = report_result(m->migration->report()).release();
@@ -101,6 +89,39 @@ int drsync_migration_new(drsync_migration** out, const drsync_cluster* source,
   });
 }
 
+int drsync_migration_single_new(drsync_migration** out, const drsync_cluster* cluster,
+                                const char* ns, const char* options) {
+  return guarded([&]() -> int {
+    const char* fn = "drsync_migration_single_new";
+    reset_out(out, fn);
+    need(cluster, fn, "cluster");
+    need_name(ns, fn, "ns");
+    auto h = std::make_unique<drsync_migration>();
+    drsync::MigrationOptions o;
+    install_migration_hooks(h.get(), o);
+    parse_options(o, options);
+    h->migration = std::make_unique<drsync::Migration>(
+        drsync::Migration::single(cluster->cluster, ns, std::move(o)));
+    *out = h.release();
+    return DRSYNC_OK;
+  });
+}
+
+int drsync_stopped_namespaces(drsync_result** out, const drsync_cluster* cluster,
+                              const char* options) {
+  return guarded([&]() -> int {
+    reset_out(out, "drsync_stopped_namespaces");
+    need(cluster, "drsync_stopped_namespaces", "cluster");
+    drsync::MigrationOptions o;
+    parse_options(o, options);
+    drsync::Object list = drsync::Object::parse("[]");
+    for (const auto& ns : drsync::Migration::stopped_namespaces(cluster->cluster, o))
+      list.json().PushBack(rapidjson::Value(ns, list.allocator()), list.allocator());
+    *out = json_result(DRSYNC_RESULT_NAMESPACES, list.to_json()).release();
+    return DRSYNC_OK;
+  });
+}
+
 int drsync_migration_stage(drsync_result** out, drsync_migration* migration) {
   return mode_op(out, migration, drsync::Mode::Stage, "drsync_migration_stage");
 }
@@ -111,6 +132,14 @@ int drsync_migration_cutover(drsync_result** out, drsync_migration* migration) {
 
 int drsync_migration_failback(drsync_result** out, drsync_migration* migration) {
   return mode_op(out, migration, drsync::Mode::Failback, "drsync_migration_failback");
+}
+
+int drsync_migration_activate(drsync_result** out, drsync_migration* migration) {
+  return mode_op(out, migration, drsync::Mode::Activate, "drsync_migration_activate");
+}
+
+int drsync_migration_deactivate(drsync_result** out, drsync_migration* migration) {
+  return mode_op(out, migration, drsync::Mode::Deactivate, "drsync_migration_deactivate");
 }
 
 int drsync_migration_report(drsync_result** out, const drsync_migration* migration) {

@@ -4,6 +4,7 @@
 #include "handles.hpp"
 
 static_assert(DRSYNC_MODE_FAILBACK == static_cast<int>(drsync::Mode::Failback));
+static_assert(DRSYNC_MODE_DEACTIVATE == static_cast<int>(drsync::Mode::Deactivate));
 static_assert(DRSYNC_STEP_SYNC == static_cast<int>(drsync::Step::Sync));
 static_assert(DRSYNC_STEP_SCALE_DOWN == static_cast<int>(drsync::Step::ScaleDown));
 static_assert(DRSYNC_STEP_MIGRATE_DATA == static_cast<int>(drsync::Step::MigrateData));
@@ -18,7 +19,8 @@ bool valid(drsync_step step) {
 }
 
 bool valid(drsync_mode mode) {
-  return mode == DRSYNC_MODE_STAGE || mode == DRSYNC_MODE_CUTOVER || mode == DRSYNC_MODE_FAILBACK;
+  return static_cast<int>(mode) >= DRSYNC_MODE_STAGE &&
+         static_cast<int>(mode) <= DRSYNC_MODE_DEACTIVATE;
 }
 
 drsync::Step step_of(const char* name, const char* function) {

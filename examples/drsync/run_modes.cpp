@@ -33,17 +33,7 @@ Outcome run_one(RunContext& ctx, drsync::Mode mode, Target& t) {
   try {
     m.emplace(ctx.clusters.source, t.source_namespace, ctx.clusters.dest, t.dest_namespace,
               std::move(options));
-    switch (mode) {
-      case drsync::Mode::Stage:
-        out.report = m->stage();
-        break;
-      case drsync::Mode::Cutover:
-        out.report = m->cutover();
-        break;
-      case drsync::Mode::Failback:
-        out.report = m->failback();
-        break;
-    }
+    out.report = m->run(mode);
     out.result = out.report->ok ? Result::Succeeded : Result::Failed;
     if (!out.report->ok && !out.report->errors.empty()) {
       out.error = out.report->errors.front() +

@@ -6,8 +6,8 @@
 //  * At Cutover, the source object is annotated with its value before it is scaled down, so a
 //    later Stage in the other direction (or a Failback) reads the original, never the 0 that
 //    drsync set.
-// Foreign annotations are read too so users can switch tools: Stork's
-// `stork.libopenstorage.org/migrationReplicas` and DR-Syncer's `dr-syncer.io/original-replicas`.
+// The records other DR tools leave are read too, so users can take over their copies: see
+// kReplicaRecords for the keys and their precedence (docs/annotations.md).
 #pragma once
 
 #include <optional>
@@ -24,7 +24,27 @@ inline constexpr const char* kOriginalReplicasAnnotation = "drsync.io/original-r
 inline constexpr const char* kOriginalValueAnnotation = "drsync.io/original-value";
 inline constexpr const char* kStorkReplicasAnnotation =
     "stork.libopenstorage.org/migrationReplicas";
+// The key Portworx's failover documentation names.
+inline constexpr const char* kStorkDocsReplicasAnnotation =
+    "stork.openstorage.org/migrationReplicas";
 inline constexpr const char* kDrSyncerReplicasAnnotation = "dr-syncer.io/original-replicas";
+// DR-Syncer's label: the replica count the DR copy should run at.
+inline constexpr const char* kDrSyncerScaleOverrideLabel = "dr-syncer.io/scale-override";
+
+// Where a replica count can be recorded on a workload, in precedence order: drsync's own record,
+// then DR-Syncer's explicit scale override, then Stork's keys, then DR-Syncer's record.
+struct ReplicaRecordKey {
+  const char* key;
+  bool label;        // a label, not an annotation
+  const char* tool;  // who writes it
+};
+inline constexpr ReplicaRecordKey kReplicaRecords[] = {
+    {kOriginalReplicasAnnotation, false, "drsync"},
+    {kDrSyncerScaleOverrideLabel, true, "DR-Syncer"},
+    {kStorkReplicasAnnotation, false, "Stork"},
+    {kStorkDocsReplicasAnnotation, false, "Portworx"},
+    {kDrSyncerReplicasAnnotation, false, "DR-Syncer"},
+};
 
 enum class ScaleType { Int, Bool, String };
 
@@ -56,13 +76,18 @@ class DRSYNC_API ReplicaLedger {
 
   // The live value of the object's scale field ("" when absent: the API default applies).
   std::string live_value(const Object& obj) const;
-  // The original value recorded in the object's annotations (drsync's, then Stork's, then
-  // DR-Syncer's), if any.
+  // The original value recorded on the object (kReplicaRecords, in order; a value that is not a
+  // replica count is ignored), if any.
   std::optional<ScaleValue> recorded(const Object& obj) const;
+  // "annotation drsync.io/original-replicas, label dr-syncer.io/scale-override, ..." — what
+  // recorded() looks for on `obj`'s kind, for messages.
+  std::string record_keys(const Object& obj) const;
   // What the workload should run at when active: the recorded original if drsync stopped it,
   // else its live value. Never a value drsync itself set.
   ScaleValue original(const Object& obj) const;
   bool is_stopped(const Object& obj) const;
+  // original(), except for a stopped workload with no record anywhere: nothing is known then.
+  std::optional<ScaleValue> known_original(const Object& obj) const;
 
   // Writes `value` as the recorded original into the object's annotations.
   void record(Object& obj, const ScaleValue& value) const;

@@ -21,7 +21,8 @@
 namespace drsync {
 
 enum class Side { Source, Destination };
-enum class Mode { Stage, Cutover, Failback };
+// Activate / Deactivate act on one cluster only (Migration::single): storkctl's verbs.
+enum class Mode { Stage, Cutover, Failback, Activate, Deactivate };
 // The steps the modes are made of; each is idempotent. One table (src/migration/names.cpp) gives
 // their names and descriptions to C++, C, Python, the CLI and the docs.
 enum class Step {
@@ -39,8 +40,8 @@ enum class Step {
 inline constexpr int kStepCount = 10;
 
 DRSYNC_API const char* side_name(Side s) noexcept;  // "source", "destination"
-DRSYNC_API const char* mode_name(Mode m) noexcept;  // "Stage", "Cutover", "Failback"
-DRSYNC_API const char* mode_id(Mode m) noexcept;    // "stage", "cutover", "failback"
+DRSYNC_API const char* mode_name(Mode m) noexcept;  // "Stage", "Cutover", ..., "Deactivate"
+DRSYNC_API const char* mode_id(Mode m) noexcept;    // "stage", "cutover", ..., "deactivate"
 DRSYNC_API std::optional<Mode> parse_mode(std::string_view text) noexcept;  // either spelling
 DRSYNC_API const char* step_name(Step s) noexcept;  // "sync", "scale_down", ...
 // "scale down the source", "sync the destination from the source", ...
@@ -121,6 +122,12 @@ struct StepEvent {
 struct MigrationOptions {
   SyncOptions sync;  // for the sync step (stop_workloads is always on)
   WorkloadSelector subset;
+  // Replica counts to start workloads at, by name as in `subset` ("web", "deployments/web"):
+  // they win over every record.
+  std::map<std::string, std::string> scale_overrides;
+  // scale_up fails when a stopped workload has no recorded count anywhere (never a silent
+  // no-op); with this set it leaves such workloads stopped with a warning instead.
+  bool leave_unrecorded_stopped = false;
   bool force = false;                      // override fencing and pending-operation refusals
   bool source_unavailable = false;         // do not even try the source (a disaster)
   int source_probe_attempts = 3;           // bounded probes before treating the source as down
@@ -200,6 +207,9 @@ class DRSYNC_API Migration {
             MigrationOptions options = {});
   ~Migration();
   Migration(Migration&&) noexcept;
+  // A migration of one namespace of one cluster, with no source at all: for activate() and
+  // deactivate(), e.g. on a DR copy another tool made (Stork, DR-Syncer).
+  static Migration single(Cluster cluster, std::string ns, MigrationOptions options = {});
   Migration& operator=(Migration&&) noexcept;
 
   // The modes. They throw Error(fenced) / Error(pending) when refused; any other failure is in
@@ -207,6 +217,17 @@ class DRSYNC_API Migration {
   MigrationReport stage();
   MigrationReport cutover();
   MigrationReport failback();
+  // On the destination only (see single()): start every stopped workload at its recorded count
+  // and mark the namespace active / stop every workload, recording its count, and mark the
+  // namespace passive. Journalled and reported like a Cutover.
+  MigrationReport activate();
+  MigrationReport deactivate();
+  // The mode `mode` (one of the five above).
+  MigrationReport run(Mode mode);
+  // The namespaces of `cluster` that have stopped workloads (of options.subset), one LIST per
+  // workload kind across all namespaces: what `activate --all-namespaces` acts on.
+  static std::vector<std::string> stopped_namespaces(const Cluster& cluster,
+                                                     const MigrationOptions& options = {});
 
   // The steps a mode would run, after the same refusal checks the mode runs (it throws what the
   // mode would throw). Reads only. With `preview`, each step also says what it would change (the

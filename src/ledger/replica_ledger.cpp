@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <rapidjson/pointer.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -9,6 +10,12 @@ namespace drsync {
 namespace {
 
 using rapidjson::Value;
+
+// A replica count as the peers write it: decimal digits.
+bool is_count(std::string_view text) {
+  return !text.empty() && text.size() < 10 &&
+         text.find_first_not_of("0123456789") == std::string_view::npos;
+}
 
 std::string value_text(const Value& v) {
   if (v.IsString()) return {v.GetString(), v.GetStringLength()};
@@ -94,9 +101,10 @@ std::optional<ScaleValue> ReplicaLedger::recorded(const Object& obj) const {
   const ScaleSpec* spec = spec_for(obj.group(), obj.kind());
   if (spec == nullptr) return std::nullopt;
   if (spec->replicas()) {
-    for (const char* key :
-         {kOriginalReplicasAnnotation, kStorkReplicasAnnotation, kDrSyncerReplicasAnnotation}) {
-      if (obj.has_annotation(key)) return ScaleValue{std::string(obj.annotation(key)), key};
+    for (const auto& r : kReplicaRecords) {
+      bool present = r.label ? obj.has_label(r.key) : obj.has_annotation(r.key);
+      std::string_view text = r.label ? obj.label(r.key) : obj.annotation(r.key);
+      if (present && is_count(text)) return ScaleValue{std::string(text), r.key};
     }
     return std::nullopt;
   }
@@ -109,6 +117,17 @@ std::optional<ScaleValue> ReplicaLedger::recorded(const Object& obj) const {
   const Value* v = json_get(d, "value");
   if (v == nullptr) return std::nullopt;
   return ScaleValue{value_text(*v), kOriginalValueAnnotation};
+}
+
+std::string ReplicaLedger::record_keys(const Object& obj) const {
+  const ScaleSpec* spec = spec_for(obj.group(), obj.kind());
+  if (spec == nullptr) return {};
+  if (!spec->replicas()) return fmt::format("annotation {}", kOriginalValueAnnotation);
+  std::string out;
+  for (const auto& r : kReplicaRecords) {
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", r.label ? "label" : "annotation", r.key);
+  }
+  return out;
 }
 
 bool ReplicaLedger::is_stopped(const Object& obj) const {
@@ -125,6 +144,11 @@ ScaleValue ReplicaLedger::original(const Object& obj) const {
   const ScaleSpec* spec = spec_for(obj.group(), obj.kind());
   const char* field = spec && spec->replicas() ? "spec.replicas" : "live field";
   return ScaleValue{live_value(obj), field};
+}
+
+std::optional<ScaleValue> ReplicaLedger::known_original(const Object& obj) const {
+  if (is_stopped(obj) && !recorded(obj)) return std::nullopt;
+  return original(obj);
 }
 
 void ReplicaLedger::record(Object& obj, const ScaleValue& value) const {

@@ -33,10 +33,12 @@ struct ModeRow {
   const char* id;
 };
 
-constexpr std::array<ModeRow, 3> kModes{{
+constexpr std::array<ModeRow, 5> kModes{{
     {Mode::Stage, "Stage", "stage"},
     {Mode::Cutover, "Cutover", "cutover"},
     {Mode::Failback, "Failback", "failback"},
+    {Mode::Activate, "Activate", "activate"},
+    {Mode::Deactivate, "Deactivate", "deactivate"},
 }};
 
 constexpr bool in_enum_order() {

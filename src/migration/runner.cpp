@@ -164,6 +164,10 @@ class Runner {
 
 }  // namespace
 
+MigrationReport Migration::run(Mode mode) {
+  return Runner(*this, *impl_, mode).execute();
+}
+
 MigrationReport Migration::stage() {
   return Runner(*this, *impl_, Mode::Stage).execute();
 }
@@ -174,6 +178,14 @@ MigrationReport Migration::cutover() {
 
 MigrationReport Migration::failback() {
   return Runner(*this, *impl_, Mode::Failback).execute();
+}
+
+MigrationReport Migration::activate() {
+  return Runner(*this, *impl_, Mode::Activate).execute();
+}
+
+MigrationReport Migration::deactivate() {
+  return Runner(*this, *impl_, Mode::Deactivate).execute();
 }
 
 }  // namespace drsync

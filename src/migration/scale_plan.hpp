@@ -22,6 +22,9 @@ struct ScalePatch {
 struct ScalePlan {
   std::vector<ScalePatch> patches;
   std::vector<std::string> left_alone;  // workloads it does not touch, and why
+  // Stopped workloads with no recorded count anywhere: "deployments.apps/web on the destination
+  // (looked for annotation drsync.io/original-replicas, ...)".
+  std::vector<std::string> unrecorded;
 };
 
 ScalePlan plan_scale_down(const Migration::Impl& m, Side side,

@@ -57,6 +57,39 @@ StepResult changes_of(const std::vector<ScalePatch>& patches, std::vector<std::s
   return r;
 }
 
+// What `w` starts at: the user's override, the journal's value, else the recorded original.
+std::optional<std::string> target_of(const Migration::Impl& m, const Workload& w,
+                                     const ScaleValues& values) {
+  for (const auto& [name, count] : m.options.scale_overrides) {
+    if (detail::name_matches(name, w)) return count;
+  }
+  if (auto it = values.find(workload_key(w)); it != values.end()) return it->second;
+  if (auto r = m.ledger.recorded(w.obj)) return r->value;
+  return std::nullopt;
+}
+
+// A workload without a count: a running one stays as the user runs it; a stopped one would stay
+// stopped, which is a failure unless the user said to leave such workloads.
+void note_unrecorded(const Migration::Impl& m, Side side, const Workload& w, ScalePlan& plan) {
+  if (m.ledger.is_stopped(w.obj) && !m.options.leave_unrecorded_stopped) {
+    plan.unrecorded.push_back(fmt::format("{} on the {} (looked for {})", workload_key(w),
+                                          side_name(side), m.ledger.record_keys(w.obj)));
+    return;
+  }
+  plan.left_alone.push_back(
+      fmt::format("{} on the {} has no recorded original scale: left as it is", workload_key(w),
+                  side_name(side)));
+}
+
+// Never a silent no-op: scale_up names every workload it would leave stopped.
+[[noreturn]] void fail_unrecorded(const std::vector<std::string>& unrecorded) {
+  throw Error(Errc::not_found,
+              fmt::format("no original replica count is recorded for {}: it would stay stopped. "
+                          "Give a count (scaleOverrides, --scale-override NAME=N) or leave such "
+                          "workloads stopped (leaveUnrecordedStopped, --leave-unrecorded-stopped)",
+                          fmt::join(unrecorded, "; ")));
+}
+
 }  // namespace
 
 ScalePlan plan_scale_down(const Migration::Impl& m, Side side, const std::vector<Workload>& list,
@@ -79,24 +112,18 @@ ScalePlan plan_scale_up(const Migration::Impl& m, Side side, const std::vector<W
                         const ScaleValues& values) {
   ScalePlan plan;
   for (const auto& w : list) {
-    std::string target;
-    if (auto it = values.find(workload_key(w)); it != values.end()) {
-      target = it->second;
-    } else if (auto r = m.ledger.recorded(w.obj)) {
-      target = r->value;
-    } else {
-      plan.left_alone.push_back(
-          fmt::format("{} on the {} has no recorded original scale: left as it is", workload_key(w),
-                      side_name(side)));
+    auto target = target_of(m, w, values);
+    if (!target) {
+      note_unrecorded(m, side, w, plan);
       continue;
     }
     // The source, once active again, carries no record: its live value is the original.
     bool clear = side == Side::Source && m.ledger.recorded(w.obj).has_value();
     std::string live = m.ledger.live_value(w.obj);
-    if (live == target && !clear) continue;
+    if (live == *target && !clear) continue;
     plan.patches.push_back(
-        {&w, m.ledger.scale_patch(*w.spec, target, std::nullopt, clear),
-         WorkloadChange{side, w.type.group_resource(), std::string(w.obj.name()), live, target}});
+        {&w, m.ledger.scale_patch(*w.spec, *target, std::nullopt, clear),
+         WorkloadChange{side, w.type.group_resource(), std::string(w.obj.name()), live, *target}});
   }
   return plan;
 }
@@ -113,8 +140,11 @@ StepResult Migration::scale_up(Side side) {
   auto& m = *impl_;
   auto list = m.workloads(side);
   auto plan = plan_scale_up(m, side, list, m.journal.values);
+  // The workloads that can start do, before the step fails for those that cannot.
   patch_all(m, side, step_name(Step::ScaleUp), plan.patches);
-  return m.absorbed(changes_of(plan.patches, std::move(plan.left_alone)));
+  auto result = m.absorbed(changes_of(plan.patches, std::move(plan.left_alone)));
+  if (!plan.unrecorded.empty()) fail_unrecorded(plan.unrecorded);
+  return result;
 }
 
 }  // namespace drsync

@@ -53,6 +53,12 @@ std::vector<PlannedStep> failback_steps(const MigrationOptions& o) {
   return steps;
 }
 
+std::vector<PlannedStep> on_destination(std::initializer_list<Step> steps) {
+  std::vector<PlannedStep> out;
+  for (Step s : steps) out.push_back(at(s, S::Destination));
+  return out;
+}
+
 }  // namespace
 
 Admission Migration::Impl::admit(Mode m) const {
@@ -83,6 +89,10 @@ Admission Migration::Impl::admit(Mode m) const {
     if (a.resume) a.journal = last;
   }
   if (m == Mode::Stage) return a;
+  if (m == Mode::Activate || m == Mode::Deactivate) {
+    a.source_reachable = false;  // one cluster: there is no source
+    return a;
+  }
   a.source_reachable = probe_source();
   if (m == Mode::Failback && !a.source_reachable) {
     throw Error(
@@ -131,6 +141,13 @@ StepPlan Migration::Impl::steps_for(Mode m, const Admission& a) const {
       break;
     case Mode::Failback:
       plan.steps = failback_steps(options);
+      break;
+    case Mode::Activate:
+      plan.steps = on_destination(
+          {Step::Record, Step::Unfence, Step::ScaleUp, Step::WaitReady, Step::Verify});
+      break;
+    case Mode::Deactivate:
+      plan.steps = on_destination({Step::Record, Step::Fence, Step::ScaleDown, Step::WaitGone});
       break;
   }
   return plan;

@@ -24,8 +24,10 @@ class Preview {
         s.sync = sync_plan(other_side(s.side), s.side);
         break;
       case Step::Record:
-        for (const auto& w : list(s.side))
-          values_.try_emplace(workload_key(w), m_.ledger.original(w.obj).value);
+        for (const auto& w : list(s.side)) {  // as record() does
+          if (auto original = m_.ledger.known_original(w.obj))
+            values_.try_emplace(workload_key(w), original->value);
+        }
         break;
       case Step::ScaleDown:
         take(s, plan_scale_down(m_, s.side, list(s.side), values_));
@@ -60,6 +62,8 @@ class Preview {
   static void take(PlannedStep& s, ScalePlan plan) {
     for (auto& p : plan.patches) s.changes.push_back(std::move(p.change));
     s.notes = std::move(plan.left_alone);
+    for (auto& u : plan.unrecorded)
+      s.notes.push_back(fmt::format("would FAIL: no recorded replica count for {}", u));
   }
 
   Migration::Impl& m_;

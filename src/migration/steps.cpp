@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <set>
+
 #include "drsync/error.hpp"
 #include "migration/migration_impl.hpp"
 
@@ -13,6 +15,21 @@ Migration::Migration(Cluster source, std::string source_namespace, Cluster dest,
     : impl_(std::make_unique<Impl>(std::move(source), std::move(source_namespace), std::move(dest),
                                    std::move(dest_namespace), std::move(options))) {}
 Migration::~Migration() = default;
+
+Migration Migration::single(Cluster cluster, std::string ns, MigrationOptions options) {
+  options.source_unavailable = true;  // never probed, never touched
+  return Migration(cluster, ns, cluster, ns, std::move(options));
+}
+
+std::vector<std::string> Migration::stopped_namespaces(const Cluster& cluster,
+                                                       const MigrationOptions& options) {
+  ReplicaLedger ledger(options.sync.custom_scale_kinds);
+  std::set<std::string> found;
+  for (const auto& w : detail::list_workloads(cluster, "", ledger, options.subset)) {
+    if (ledger.is_stopped(w.obj)) found.insert(std::string(w.obj.namespace_()));
+  }
+  return {found.begin(), found.end()};
+}
 Migration::Migration(Migration&&) noexcept = default;
 Migration& Migration::operator=(Migration&&) noexcept = default;
 
@@ -40,8 +57,11 @@ StepResult Migration::sync(Side from, Side to) {
 StepResult Migration::record(Side side) {
   auto& m = *impl_;
   for (const auto& w : m.workloads(side)) {
+    // A stopped workload with no record anywhere has no known original: scale_up decides (it
+    // fails naming it, or leaves it), never "starts" it at its stopped value.
     // Resuming: the value recorded before the crash wins (the live one may be drsync's 0 now).
-    m.journal.values.try_emplace(workload_key(w), m.ledger.original(w.obj).value);
+    if (auto original = m.ledger.known_original(w.obj))
+      m.journal.values.try_emplace(workload_key(w), original->value);
   }
   return {};
 }

@@ -19,14 +19,14 @@ std::string trim(std::string s) {
   return s;
 }
 
+}  // namespace
+
 bool name_matches(const std::string& pattern, const Workload& w) {
   auto slash = pattern.find('/');
   if (slash == std::string::npos) return pattern == w.obj.name();
   return pattern.substr(slash + 1) == w.obj.name() &&
          type_matches(w.type, pattern.substr(0, slash));
 }
-
-}  // namespace
 
 bool selector_matches(const std::string& selector, const Object& obj) {
   // Equality-based terms: "a=b", "a==b", "a!=b", "a" (exists), "!a" (absent).

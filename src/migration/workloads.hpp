@@ -23,6 +23,8 @@ struct Workload {
 std::vector<Workload> list_workloads(const Cluster& c, const std::string& ns,
                                      const ReplicaLedger& ledger, const WorkloadSelector& subset,
                                      const std::set<std::string>* only_kinds = nullptr);
+// "web", "deployments/web", "deployments.apps/web" name `w`.
+bool name_matches(const std::string& pattern, const Workload& w);
 bool selector_matches(const std::string& selector, const Object& obj);
 // "2/3" for replica workloads (ready or available / desired), "" for the others.
 std::string ready_text(const Object& obj);

@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -53,6 +54,24 @@ class Reader {
     if (!v) return;
     if (!v->IsInt64()) fail(key, "must be an integer");
     out = v->GetInt64();
+  }
+  // A mapping of names to replica counts: {"web": 3, "deployments/api": "2"}.
+  void counts(const std::string& key, std::map<std::string, std::string>& out) {
+    const Value* v = get(key);
+    if (!v) return;
+    if (!v->IsObject()) fail(key, "must be a mapping of workload names to replica counts");
+    for (const auto& m : v->GetObject()) {
+      std::string name = m.name.GetString();
+      if (m.value.IsUint()) {
+        out[name] = std::to_string(m.value.GetUint());
+      } else if (m.value.IsString() && m.value.GetStringLength() > 0 &&
+                 std::string_view(m.value.GetString()).find_first_not_of("0123456789") ==
+                     std::string_view::npos) {
+        out[name] = m.value.GetString();
+      } else {
+        fail(key + "." + name, "must be a replica count (a non-negative integer)");
+      }
+    }
   }
   void strings(const std::string& key, std::vector<std::string>& out) {
     const Value* v = get(key);
@@ -164,6 +183,8 @@ void apply_options_value(MigrationOptions& o, const Value& value, std::string_vi
   r.strings("workloads", o.subset.names);
   r.string("workloadSelector", o.subset.label_selector);
   r.boolean("force", o.force);
+  r.counts("scaleOverrides", o.scale_overrides);
+  r.boolean("leaveUnrecordedStopped", o.leave_unrecorded_stopped);
   r.boolean("sourceUnavailable", o.source_unavailable);
   n = o.wait_timeout.count();
   r.integer("waitTimeoutSeconds", n);

@@ -153,6 +153,11 @@ FUNCTIONS: List[Decl] = [
 
     ("drsync_migration_new",
      [POINTER(MigrationP), ClusterP, c_char_p, ClusterP, c_char_p, c_char_p], c_int, _check),
+    ("drsync_migration_single_new", [POINTER(MigrationP), ClusterP, c_char_p, c_char_p], c_int,
+     _check),
+    ("drsync_stopped_namespaces", [POINTER(ResultP), ClusterP, c_char_p], c_int, _status),
+    ("drsync_migration_activate", [POINTER(ResultP), MigrationP], c_int, _status),
+    ("drsync_migration_deactivate", [POINTER(ResultP), MigrationP], c_int, _status),
     ("drsync_migration_stage", [POINTER(ResultP), MigrationP], c_int, _status),
     ("drsync_migration_cutover", [POINTER(ResultP), MigrationP], c_int, _status),
     ("drsync_migration_failback", [POINTER(ResultP), MigrationP], c_int, _status),

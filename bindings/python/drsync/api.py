@@ -320,6 +320,27 @@ class Migration(_WithCallbacks):
         m._setup(ptr)
         return m
 
+    @classmethod
+    def single(cls, cluster: Cluster, namespace: str, **options: Any) -> "Migration":
+        """A migration of one namespace of one cluster, with no source: for ``activate()`` and
+        ``deactivate()``, e.g. on a DR copy Stork or DR-Syncer made."""
+        out = MigrationP()
+        lib().drsync_migration_single_new(byref(out), cluster._handle(), _b(namespace),
+                                          _b(options_document(options)))
+        return cls._wrap(out)
+
+    @staticmethod
+    def stopped_namespaces(cluster: Cluster, **options: Any) -> List[str]:
+        """The namespaces of ``cluster`` with stopped workloads (what activate --all-namespaces
+        acts on); ``workloads`` / ``workload_selector`` narrow the workloads considered."""
+        out = ResultP()
+        status = lib().drsync_stopped_namespaces(byref(out), cluster._handle(),
+                                                 _b(options_document(options)))
+        data = _result_data(out)
+        if status.code < 0 or data is None:
+            raise status.error()
+        return [str(n) for n in data[0]]
+
     # -- modes --
 
     def _mode(self, fn: Callable[..., Status]) -> MigrationReport:
@@ -343,6 +364,18 @@ class Migration(_WithCallbacks):
     def failback(self) -> MigrationReport:
         """Moves the application back to the source."""
         return self._mode(lib().drsync_migration_failback)
+
+    def activate(self) -> MigrationReport:
+        """One cluster (``Migration.single``): starts every stopped workload at its recorded count
+        (drsync's, Stork's or DR-Syncer's record) and marks the namespace active. A stopped
+        workload with no record fails the run unless ``scale_overrides`` gives its count or
+        ``leave_unrecorded_stopped=True``."""
+        return self._mode(lib().drsync_migration_activate)
+
+    def deactivate(self) -> MigrationReport:
+        """One cluster: stops every workload, recording its count, and marks the namespace
+        passive."""
+        return self._mode(lib().drsync_migration_deactivate)
 
     def report(self) -> MigrationReport:
         """The report of the last mode run (with the changes of steps run since)."""

@@ -42,6 +42,8 @@ class Mode(enum.IntEnum):
     STAGE = 0
     CUTOVER = 1
     FAILBACK = 2
+    ACTIVATE = 3
+    DEACTIVATE = 4
 
     @classmethod
     def of(cls, value: "Mode | str | int") -> "Mode":

@@ -360,6 +360,28 @@ def test_plan_previews_modes_from_the_library(source, dest, namespaces,
             m.plan("rollback")
 
 
+def test_activate_a_copy_another_tool_made(dest, namespaces, kubectl_dest: Kubectl) -> None:
+    dns = namespaces("px") + "-dr"  # deleted afterwards
+    kubectl_dest("create", "namespace", dns)
+    deploy(kubectl_dest, dns, "web", 0)
+    deploy(kubectl_dest, dns, "bare", 0)
+    kubectl_dest("-n", dns, "annotate", "deployment", "web",
+                 "stork.openstorage.org/migrationReplicas=2")
+    assert dns in drsync.Migration.stopped_namespaces(dest)
+    with drsync.Migration.single(dest, dns, **FAST) as m:
+        failed = m.activate()  # "bare" has no record anywhere: never a silent no-op
+        assert not failed.ok
+        assert "deployments.apps/bare" in failed.errors[0]
+        assert kubectl_dest.replicas(dns, "web") == 2
+    with drsync.Migration.single(dest, dns, scale_overrides={"bare": 1}, **FAST) as m:
+        assert m.activate().ok
+        assert (kubectl_dest.replicas(dns, "web"), kubectl_dest.replicas(dns, "bare")) == (2, 1)
+        assert m.deactivate().ok
+        assert (kubectl_dest.replicas(dns, "web"), kubectl_dest.replicas(dns, "bare")) == (0, 0)
+        assert m.plan("activate").step_names == ["record", "unfence", "scale_up", "wait_ready",
+                                                 "verify"]
+
+
 def test_handles_are_freed_at_shutdown(clusters_dir: str) -> None:
     # Objects left to the interpreter's shutdown (module globals, cycles) must not crash.
     code = textwrap.dedent(f"""
