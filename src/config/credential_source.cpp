@@ -1,6 +1,7 @@
 // The three places a request's credentials come from: the kubeconfig itself (static), a token
 // file that may be rotated under us, or an exec plugin whose output is cached until it expires.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,7 +107,7 @@ class TokenFileSource final : public CredentialSource {
       token_ = base_.bearer_token;
       return;
     }
-    throw Error(Errc::config, "cannot read the token file " + path_ + ": " + why);
+    throw Error(Errc::config, fmt::format("cannot read the token file {}: {}", path_, why));
   }
 
   const Credentials base_;

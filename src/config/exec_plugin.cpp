@@ -1,6 +1,7 @@
 #include "config/exec_plugin.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -193,19 +194,19 @@ std::string describe_stderr(const std::string& err) {
   if (text.size() > kShownStderr) {
     std::size_t more = text.size() - kShownStderr;
     text.resize(kShownStderr);
-    text += "... [" + std::to_string(more) + " more bytes]";
+    text += fmt::format("... [{} more bytes]", more);
   }
-  return "; stderr:\n" + text;
+  return fmt::format("; stderr:\n{}", text);
 }
 
 std::string describe(std::chrono::milliseconds duration) {
-  if (duration.count() % 1000 == 0) return std::to_string(duration.count() / 1000) + " s";
-  return std::to_string(duration.count()) + " ms";
+  if (duration.count() % 1000 == 0) return fmt::format("{} s", duration.count() / 1000);
+  return fmt::format("{} ms", duration.count());
 }
 
 std::string plugin_name(const ExecConfig& exec, const RestConfig& cluster) {
-  std::string name = "exec plugin \"" + exec.command + "\"";
-  if (!cluster.context.empty()) name += " (context \"" + cluster.context + "\")";
+  std::string name = fmt::format("exec plugin \"{}\"", exec.command);
+  if (!cluster.context.empty()) name += fmt::format(" (context \"{}\")", cluster.context);
   return name;
 }
 
@@ -259,21 +260,23 @@ std::string exec_info_json(const ExecConfig& exec, const RestConfig& cluster) {
 ExecCredential parse_exec_credential(std::string_view json, const ExecConfig& exec,
                                      const std::string& plugin) {
   auto invalid = [&](const std::string& why) {
-    return Error(Errc::config, plugin + " returned an invalid ExecCredential: " + why);
+    return Error(Errc::config,
+                 fmt::format("{} returned an invalid ExecCredential: {}", plugin, why));
   };
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError()) {
-    throw invalid(std::string("not JSON (") + rapidjson::GetParseError_En(doc.GetParseError()) +
-                  " at offset " + std::to_string(doc.GetErrorOffset()) + ")");
+    throw invalid(fmt::format("not JSON ({} at offset {})",
+                              rapidjson::GetParseError_En(doc.GetParseError()),
+                              doc.GetErrorOffset()));
   }
   if (!doc.IsObject()) throw invalid("not a JSON object");
   std::string_view kind = json_str(json_get(doc, "kind"));
-  if (kind != "ExecCredential") throw invalid("kind is \"" + std::string(kind) + "\"");
+  if (kind != "ExecCredential") throw invalid(fmt::format("kind is \"{}\"", kind));
   std::string_view api_version = json_str(json_get(doc, "apiVersion"));
   if (api_version != exec.api_version) {
-    throw invalid("apiVersion is \"" + std::string(api_version) +
-                  "\" but the kubeconfig asks for \"" + exec.api_version + "\"");
+    throw invalid(fmt::format("apiVersion is \"{}\" but the kubeconfig asks for \"{}\"",
+                              api_version, exec.api_version));
   }
   const rapidjson::Value* status = json_get(doc, "status");
   if (status == nullptr || !status->IsObject()) throw invalid("no status");
@@ -293,7 +296,7 @@ ExecCredential parse_exec_credential(std::string_view json, const ExecConfig& ex
   if (!expiry.empty()) {
     result.expires = parse_rfc3339(expiry);
     if (!result.expires) {
-      throw invalid("status.expirationTimestamp \"" + std::string(expiry) + "\" is not RFC 3339");
+      throw invalid(fmt::format("status.expirationTimestamp \"{}\" is not RFC 3339", expiry));
     }
   }
   return result;
@@ -303,9 +306,10 @@ ExecCredential run_exec_plugin(const ExecConfig& exec, const RestConfig& cluster
                                std::chrono::milliseconds timeout) {
   const std::string plugin = plugin_name(exec, cluster);
   if (exec.interactive_mode == "Always") {
-    throw Error(Errc::config, plugin +
-                                  " needs a terminal (interactiveMode: Always), but drsync runs "
-                                  "plugins without one; use a non-interactive login for it");
+    throw Error(Errc::config, fmt::format("{} needs a terminal (interactiveMode: Always), but "
+                                          "drsync runs plugins without one; use a "
+                                          "non-interactive login for it",
+                                          plugin));
   }
   auto overrides = exec.env;
   overrides.emplace_back("KUBERNETES_EXEC_INFO", exec_info_json(exec, cluster));
@@ -313,35 +317,33 @@ ExecCredential run_exec_plugin(const ExecConfig& exec, const RestConfig& cluster
 
   if (run.spawn_error == ENOENT) {
     std::string where = exec.command.find('/') == std::string::npos ? " in $PATH" : "";
-    std::string hint = exec.install_hint.empty() ? "" : "\n" + exec.install_hint;
-    throw Error(Errc::config, plugin + ": command not found" + where + hint);
+    std::string hint = exec.install_hint.empty() ? "" : fmt::format("\n{}", exec.install_hint);
+    throw Error(Errc::config, fmt::format("{}: command not found{}{}", plugin, where, hint));
   }
   if (run.spawn_error != 0) {
-    throw Error(Errc::config,
-                plugin + ": cannot start the command: " + std::strerror(run.spawn_error));
+    throw Error(Errc::config, fmt::format("{}: cannot start the command: {}", plugin,
+                                          std::strerror(run.spawn_error)));
   }
   if (run.timed_out) {
-    throw Error(Errc::config, plugin + " did not finish within " + describe(timeout) +
-                                  " and was killed" + describe_stderr(run.err));
+    throw Error(Errc::config, fmt::format("{} did not finish within {} and was killed{}", plugin,
+                                          describe(timeout), describe_stderr(run.err)));
   }
   if (run.status_known && WIFSIGNALED(run.wait_status)) {
-    throw Error(Errc::config, plugin + " was killed by signal " +
-                                  std::to_string(WTERMSIG(run.wait_status)) +
-                                  describe_stderr(run.err));
+    throw Error(Errc::config, fmt::format("{} was killed by signal {}{}", plugin,
+                                          WTERMSIG(run.wait_status), describe_stderr(run.err)));
   }
   if (run.status_known && WIFEXITED(run.wait_status) && WEXITSTATUS(run.wait_status) != 0) {
-    throw Error(Errc::config, plugin + " failed with exit code " +
-                                  std::to_string(WEXITSTATUS(run.wait_status)) +
-                                  describe_stderr(run.err));
+    throw Error(Errc::config, fmt::format("{} failed with exit code {}{}", plugin,
+                                          WEXITSTATUS(run.wait_status), describe_stderr(run.err)));
   }
   if (run.stdout_too_large) {
-    throw Error(Errc::config, plugin + " printed more than " + std::to_string(kMaxStdout >> 20) +
-                                  " MiB on stdout");
+    throw Error(Errc::config,
+                fmt::format("{} printed more than {} MiB on stdout", plugin, kMaxStdout >> 20));
   }
   try {
     return parse_exec_credential(run.out, exec, plugin);
   } catch (const Error& e) {
-    throw Error(Errc::config, e.what() + describe_stderr(run.err));
+    throw Error(Errc::config, fmt::format("{}{}", e.what(), describe_stderr(run.err)));
   }
 }
 

@@ -2,6 +2,7 @@
 // the service environment variables, the pod's service-account token (re-read on rotation), CA
 // and namespace from the mounted service-account folder.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -63,19 +64,20 @@ RestConfig in_cluster_config(const std::string& root) {
   config.context = "in-cluster";
   // An IPv6 service address needs brackets in a URL (net.JoinHostPort does the same).
   bool ipv6 = host.find(':') != std::string::npos && host.front() != '[';
-  config.server = "https://" + (ipv6 ? "[" + host + "]" : host) + ":" + port;
+  config.server =
+      ipv6 ? fmt::format("https://[{}]:{}", host, port) : fmt::format("https://{}:{}", host, port);
 
   // The token is only checked here; the credential source re-reads it when kubelet rotates it.
   config.bearer_token_file = dir + "/token";
   std::string token;
   if (int failure = read_file(config.bearer_token_file, token); failure != 0) {
-    throw Error(Errc::config, "in-cluster: cannot read the service-account token " +
-                                  config.bearer_token_file + ": " + std::strerror(failure) +
-                                  " (is automountServiceAccountToken disabled?)");
+    throw Error(Errc::config, fmt::format("in-cluster: cannot read the service-account token {}: "
+                                          "{} (is automountServiceAccountToken disabled?)",
+                                          config.bearer_token_file, std::strerror(failure)));
   }
   if (trimmed(token).empty()) {
-    throw Error(Errc::config,
-                "in-cluster: the service-account token " + config.bearer_token_file + " is empty");
+    throw Error(Errc::config, fmt::format("in-cluster: the service-account token {} is empty",
+                                          config.bearer_token_file));
   }
 
   // Without ca.crt the system trust store is used, as client-go does.
@@ -83,11 +85,11 @@ RestConfig in_cluster_config(const std::string& root) {
   if (int failure = read_file(ca_file, config.ca_pem); failure != 0) {
     if (failure != ENOENT) {
       throw Error(Errc::config,
-                  "in-cluster: cannot read " + ca_file + ": " + std::strerror(failure));
+                  fmt::format("in-cluster: cannot read {}: {}", ca_file, std::strerror(failure)));
     }
     config.ca_pem.clear();
   } else if (!is_pem_certificate(config.ca_pem)) {
-    throw Error(Errc::config, "in-cluster: " + ca_file + " is not a PEM certificate");
+    throw Error(Errc::config, fmt::format("in-cluster: {} is not a PEM certificate", ca_file));
   }
 
   // client-go lets POD_NAMESPACE override the mounted namespace file.

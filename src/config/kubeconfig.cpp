@@ -5,10 +5,7 @@
 // Errors name the file and the field ("<file>: users[admin].user.client-key-data: invalid
 // base64") but never a value: tokens, passwords and keys stay out of messages.
 #include <fcntl.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -22,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/pem.hpp"
 #include "core/base64.hpp"
 #include "core/file.hpp"
 #include "drsync/config.hpp"
@@ -32,6 +30,9 @@ namespace drsync {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::certificate_matches_key;
+using detail::is_pem_certificates;
+using detail::is_pem_private_key;
 
 constexpr const char* kExecV1 = "client.authentication.k8s.io/v1";
 constexpr const char* kExecV1beta1 = "client.authentication.k8s.io/v1beta1";
@@ -39,11 +40,8 @@ constexpr std::size_t kMaxFileSize = 16 << 20;  // kubeconfigs and certificates 
 
 [[noreturn]] void fail(const std::string& origin, const std::string& field,
                        const std::string& problem) {
-  throw Error(Errc::config, origin + ": " + (field.empty() ? "" : field + ": ") + problem);
-}
-
-std::string in_quotes(const std::string& s) {
-  return "\"" + s + "\"";
+  if (field.empty()) throw Error(Errc::config, fmt::format("{}: {}", origin, problem));
+  throw Error(Errc::config, fmt::format("{}: {}: {}", origin, field, problem));
 }
 
 // Reads a whole file; on failure returns false with the reason in `why`.
@@ -52,58 +50,6 @@ bool read_file(const std::string& path, std::string& out, std::string& why) {
   if (failure == 0) return true;
   why = failure == EFBIG ? "larger than 16 MiB" : std::strerror(failure);
   return false;
-}
-
-// OpenSSL's default password callback prompts on the terminal for an encrypted key: never do that.
-int refuse_passphrase(char*, int, int, void*) {
-  return -1;
-}
-
-// One or more certificates and nothing malformed (text around the PEM blocks is allowed).
-bool is_pem_certificates(const std::string& pem) {
-  ERR_clear_error();
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  if (bio == nullptr) return false;
-  int count = 0;
-  while (X509* cert = PEM_read_bio_X509(bio, nullptr, refuse_passphrase, nullptr)) {
-    X509_free(cert);
-    ++count;
-  }
-  // Reading stops with "no start line" at the end of the data, anything else is a broken block.
-  unsigned long last = ERR_peek_last_error();
-  bool clean_end = ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE;
-  ERR_clear_error();
-  BIO_free(bio);
-  return count > 0 && clean_end;
-}
-
-bool is_pem_private_key(const std::string& pem) {
-  ERR_clear_error();
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  if (bio == nullptr) return false;
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, refuse_passphrase, nullptr);
-  bool ok = key != nullptr;
-  EVP_PKEY_free(key);
-  BIO_free(bio);
-  ERR_clear_error();
-  return ok;
-}
-
-// The first certificate of `cert_pem` belongs to the key of `key_pem` (both already validated).
-bool certificate_matches_key(const std::string& cert_pem, const std::string& key_pem) {
-  BIO* cert_bio = BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size()));
-  BIO* key_bio = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
-  X509* cert =
-      cert_bio ? PEM_read_bio_X509(cert_bio, nullptr, refuse_passphrase, nullptr) : nullptr;
-  EVP_PKEY* key =
-      key_bio ? PEM_read_bio_PrivateKey(key_bio, nullptr, refuse_passphrase, nullptr) : nullptr;
-  bool match = cert != nullptr && key != nullptr && X509_check_private_key(cert, key) == 1;
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  BIO_free(cert_bio);
-  BIO_free(key_bio);
-  ERR_clear_error();
-  return match;
 }
 
 // Where YAML came from: errors name `origin`, relative paths resolve against `base_dir`.
@@ -134,7 +80,7 @@ class Fields {
   explicit Fields(const Entry& entry) : entry_(entry) {}
 
   const std::string& origin() const { return entry_.source.origin; }
-  std::string path(const std::string& key) const { return entry_.field + "." + key; }
+  std::string path(const std::string& key) const { return fmt::format("{}.{}", entry_.field, key); }
   [[noreturn]] void fail_at(const std::string& key, const std::string& problem) const {
     fail(origin(), path(key), problem);
   }
@@ -169,7 +115,7 @@ class Fields {
   }
   std::string read(const std::string& key, const std::string& file) const {
     std::string content, why;
-    if (!read_file(file, content, why)) fail_at(key, "cannot read " + file + ": " + why);
+    if (!read_file(file, content, why)) fail_at(key, fmt::format("cannot read {}: {}", file, why));
     return content;
   }
   // A certificate or key given inline (`<key>-data`, base64) or as a file (`<key>`); "" if neither.
@@ -178,7 +124,7 @@ class Fields {
     std::string data = str(data_key);
     std::string file = str(key);
     if (!data.empty() && !file.empty()) {
-      fail_at(key, "both " + key + " and " + data_key + " are set; keep one");
+      fail_at(key, fmt::format("both {} and {} are set; keep one", key, data_key));
     }
     std::string what =
         is_key ? "a PEM private key (encrypted keys are not supported)" : "a PEM certificate";
@@ -186,7 +132,7 @@ class Fields {
       auto decoded = detail::base64_decode(data);
       if (!decoded) fail_at(data_key, "invalid base64");
       if (!(is_key ? is_pem_private_key(*decoded) : is_pem_certificates(*decoded))) {
-        fail_at(data_key, "not " + what);
+        fail_at(data_key, fmt::format("not {}", what));
       }
       return *decoded;
     }
@@ -194,7 +140,7 @@ class Fields {
     std::string path = resolve(file);
     std::string content = read(key, path);
     if (!(is_key ? is_pem_private_key(content) : is_pem_certificates(content))) {
-      fail_at(key, path + " is not " + what);
+      fail_at(key, fmt::format("{} is not {}", path, what));
     }
     return content;
   }
@@ -211,14 +157,14 @@ void collect_entries(const YAML::Node& root, const char* list_key, const char* b
   if (!list.IsSequence()) fail(source.origin, list_key, "expected a list");
   for (std::size_t i = 0; i < list.size(); ++i) {
     const YAML::Node item = list[i];
-    std::string at = std::string(list_key) + "[" + std::to_string(i) + "]";
-    if (!item.IsMap()) fail(source.origin, at, std::string("expected {name, ") + body_key + "}");
+    std::string at = fmt::format("{}[{}]", list_key, i);
+    if (!item.IsMap()) fail(source.origin, at, fmt::format("expected {{name, {}}}", body_key));
     const YAML::Node name_node = item["name"];
     if (!name_node.IsDefined() || !name_node.IsScalar() || name_node.Scalar().empty()) {
-      fail(source.origin, at + ".name", "missing");
+      fail(source.origin, fmt::format("{}.name", at), "missing");
     }
     std::string name = name_node.Scalar();
-    std::string field = std::string(list_key) + "[" + name + "]." + body_key;
+    std::string field = fmt::format("{}[{}].{}", list_key, name, body_key);
     const YAML::Node body = item[body_key];
     if (body.IsDefined() && !body.IsNull() && !body.IsMap()) {
       fail(source.origin, field, "expected a mapping");
@@ -247,10 +193,9 @@ Kubeconfig parse_kubeconfig(const std::string& yaml, const Source& source) {
   } catch (const YAML::Exception& e) {
     std::string where;
     if (!e.mark.is_null()) {
-      where = " at line " + std::to_string(e.mark.line + 1) + ", column " +
-              std::to_string(e.mark.column + 1);
+      where = fmt::format(" at line {}, column {}", e.mark.line + 1, e.mark.column + 1);
     }
-    fail(source.origin, "", "invalid YAML" + where + ": " + e.msg);
+    fail(source.origin, "", fmt::format("invalid YAML{}: {}", where, e.msg));
   }
   return config;
 }
@@ -284,7 +229,7 @@ void apply_cluster(const Entry& cluster, RestConfig& config) {
   std::string server = f.str("server");
   if (server.empty()) f.fail_at("server", "missing");
   // kubectl accepts host:port; never default to plain http for a credential-carrying client.
-  if (server.find("://") == std::string::npos) server = "https://" + server;
+  if (server.find("://") == std::string::npos) server = fmt::format("https://{}", server);
   try {
     detail::parse_url(server);
   } catch (const Error& e) {
@@ -310,8 +255,8 @@ ExecConfig parse_exec(const Fields& user) {
   exec.api_version = f.str("apiVersion");
   if (exec.api_version.empty()) f.fail_at("apiVersion", "missing");
   if (exec.api_version != kExecV1 && exec.api_version != kExecV1beta1) {
-    f.fail_at("apiVersion", in_quotes(exec.api_version) + " is not supported (use " + kExecV1 +
-                                " or " + kExecV1beta1 + ")");
+    f.fail_at("apiVersion", fmt::format("\"{}\" is not supported (use {} or {})", exec.api_version,
+                                        kExecV1, kExecV1beta1));
   }
   exec.command = f.str("command");
   if (exec.command.empty()) f.fail_at("command", "missing");
@@ -322,26 +267,28 @@ ExecConfig parse_exec(const Fields& user) {
   if (args.IsDefined() && !args.IsNull()) {
     if (!args.IsSequence()) f.fail_at("args", "expected a list of strings");
     for (std::size_t i = 0; i < args.size(); ++i) {
-      exec.args.push_back(f.scalar(args[i], "args[" + std::to_string(i) + "]"));
+      exec.args.push_back(f.scalar(args[i], fmt::format("args[{}]", i)));
     }
   }
   const YAML::Node env = f.node("env");
   if (env.IsDefined() && !env.IsNull()) {
     if (!env.IsSequence()) f.fail_at("env", "expected a list of {name, value}");
     for (std::size_t i = 0; i < env.size(); ++i) {
-      std::string at = "env[" + std::to_string(i) + "]";
+      std::string at = fmt::format("env[{}]", i);
       if (!env[i].IsMap()) f.fail_at(at, "expected {name, value}");
-      std::string name = f.scalar(env[i]["name"], at + ".name");
-      if (name.empty()) f.fail_at(at + ".name", "missing");
-      if (name.find('=') != std::string::npos) f.fail_at(at + ".name", "must not contain '='");
-      exec.env.emplace_back(name, f.scalar(env[i]["value"], at + ".value"));
+      const std::string name_at = fmt::format("{}.name", at);
+      std::string name = f.scalar(env[i]["name"], name_at);
+      if (name.empty()) f.fail_at(name_at, "missing");
+      if (name.find('=') != std::string::npos) f.fail_at(name_at, "must not contain '='");
+      exec.env.emplace_back(name, f.scalar(env[i]["value"], fmt::format("{}.value", at)));
     }
   }
   // client-go requires it for v1; defaulting it is harmless because we never have a terminal.
   std::string mode = f.str("interactiveMode");
   if (!mode.empty()) {
     if (mode != "Never" && mode != "IfAvailable" && mode != "Always") {
-      f.fail_at("interactiveMode", in_quotes(mode) + " is not one of Never, IfAvailable, Always");
+      f.fail_at("interactiveMode",
+                fmt::format("\"{}\" is not one of Never, IfAvailable, Always", mode));
     }
     exec.interactive_mode = mode;
   }
@@ -359,10 +306,11 @@ void apply_user(const Entry& user, RestConfig& config) {
       name = provider["name"].Scalar();
     }
     f.fail_at("auth-provider",
-              (name.empty() ? std::string("auth-provider")
-                            : "the " + in_quotes(name) + " auth-provider") +
-                  " is not supported (kubectl removed auth-providers too); use an exec plugin "
-                  "instead, e.g. gke-gcloud-auth-plugin for GKE or kubelogin for AKS");
+              fmt::format(
+                  "{} is not supported (kubectl removed auth-providers too); use an exec "
+                  "plugin instead, e.g. gke-gcloud-auth-plugin for GKE or kubelogin for "
+                  "AKS",
+                  name.empty() ? "auth-provider" : fmt::format("the \"{}\" auth-provider", name)));
   }
   for (const char* key : {"as", "as-uid", "as-groups", "as-user-extra"}) {
     // Silently acting as the base identity instead of the impersonated one would be worse.
@@ -401,30 +349,31 @@ RestConfig resolve(const Kubeconfig& merged, const std::string& context_override
   const std::string files = join(merged.origins);
   std::string context_name = context_override.empty() ? merged.current_context : context_override;
   if (context_name.empty()) {
-    throw Error(Errc::config, files + ": no current-context is set and no context was given " +
-                                  "(contexts: " + names_of(merged.contexts) + ")");
+    throw Error(Errc::config,
+                fmt::format("{}: no current-context is set and no context was given (contexts: {})",
+                            files, names_of(merged.contexts)));
   }
   auto context = merged.contexts.find(context_name);
   if (context == merged.contexts.end()) {
-    std::string problem = "context " + in_quotes(context_name) +
-                          " not found (contexts: " + names_of(merged.contexts) + ")";
+    std::string problem = fmt::format("context \"{}\" not found (contexts: {})", context_name,
+                                      names_of(merged.contexts));
     if (context_override.empty()) fail(merged.current_context_origin, "current-context", problem);
-    throw Error(Errc::config, files + ": " + problem);
+    throw Error(Errc::config, fmt::format("{}: {}", files, problem));
   }
   Fields ctx(context->second);
   std::string cluster_name = ctx.str("cluster");
   if (cluster_name.empty()) ctx.fail_at("cluster", "missing");
   auto cluster = merged.clusters.find(cluster_name);
   if (cluster == merged.clusters.end()) {
-    ctx.fail_at("cluster", "cluster " + in_quotes(cluster_name) +
-                               " not found (clusters: " + names_of(merged.clusters) + ")");
+    ctx.fail_at("cluster", fmt::format("cluster \"{}\" not found (clusters: {})", cluster_name,
+                                       names_of(merged.clusters)));
   }
   std::string user_name = ctx.str("user");
   if (user_name.empty()) ctx.fail_at("user", "missing");
   auto user = merged.users.find(user_name);
   if (user == merged.users.end()) {
-    ctx.fail_at("user", "user " + in_quotes(user_name) +
-                            " not found (users: " + names_of(merged.users) + ")");
+    ctx.fail_at("user", fmt::format("user \"{}\" not found (users: {})", user_name,
+                                    names_of(merged.users)));
   }
 
   RestConfig config;
@@ -442,13 +391,15 @@ RestConfig resolve_or_fail(const Kubeconfig& merged, const std::string& context)
   try {
     return resolve(merged, context);
   } catch (const YAML::Exception& e) {
-    throw Error(Errc::config, join(merged.origins) + ": unexpected kubeconfig structure: " + e.msg);
+    throw Error(Errc::config, fmt::format("{}: unexpected kubeconfig structure: {}",
+                                          join(merged.origins), e.msg));
   }
 }
 
 Kubeconfig load_file(const std::string& path) {
   std::string text, why;
-  if (!read_file(path, text, why)) throw Error(Errc::config, path + ": cannot read: " + why);
+  if (!read_file(path, text, why))
+    throw Error(Errc::config, fmt::format("{}: cannot read: {}", path, why));
   std::error_code ec;  // absolute() only fails without a working directory: keep it relative
   fs::path absolute = fs::absolute(path, ec);
   if (ec) absolute = path;
@@ -460,13 +411,21 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 || errno != ENOENT;
 }
 
+// "~" and "~/..." name the home directory, as DR-Syncer's scripts write them (a shell would have
+// expanded them, a flag value "--kubeconfig=~/x" or a Python string is not expanded by anyone).
+std::string expand_home(const std::string& path) {
+  if (path != "~" && path.rfind("~/", 0) != 0) return path;
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') return path;
+  return std::string(home) + path.substr(1);
+}
+
 // The files to merge, in priority order.
 std::vector<std::string> kubeconfig_files(const KubeconfigOptions& options) {
   if (!options.path.empty()) {
-    if (!exists(options.path)) {
-      throw Error(Errc::config, "kubeconfig " + options.path + " does not exist");
-    }
-    return {options.path};
+    std::string path = expand_home(options.path);
+    if (!exists(path)) throw Error(Errc::config, fmt::format("kubeconfig {} does not exist", path));
+    return {path};
   }
   const char* env = std::getenv("KUBECONFIG");
   if (env != nullptr && *env != '\0') {
@@ -482,8 +441,8 @@ std::vector<std::string> kubeconfig_files(const KubeconfigOptions& options) {
       if (!file.empty() && !seen && exists(file)) files.push_back(std::move(file));
     }
     if (files.empty()) {
-      throw Error(Errc::config, "no kubeconfig: none of the files in $KUBECONFIG exist (" +
-                                    std::string(env) + ")");
+      throw Error(Errc::config,
+                  fmt::format("no kubeconfig: none of the files in $KUBECONFIG exist ({})", env));
     }
     return files;
   }
@@ -494,7 +453,7 @@ std::vector<std::string> kubeconfig_files(const KubeconfigOptions& options) {
   std::string path = (fs::path(home) / ".kube" / "config").string();
   if (!exists(path)) {
     throw Error(Errc::config,
-                "no kubeconfig: " + path + " does not exist and $KUBECONFIG is not set");
+                fmt::format("no kubeconfig: {} does not exist and $KUBECONFIG is not set", path));
   }
   return {path};
 }

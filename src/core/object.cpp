@@ -1,5 +1,6 @@
 #include "drsync/object.hpp"
 
+#include <fmt/format.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/pointer.h>
 #include <rapidjson/prettywriter.h>
@@ -41,9 +42,9 @@ Object Object::parse(std::string_view json) {
   auto doc = std::make_shared<rapidjson::Document>();
   doc->Parse(json.data(), json.size());
   if (doc->HasParseError()) {
-    throw Error(Errc::invalid_argument, std::string("invalid JSON at offset ") +
-                                            std::to_string(doc->GetErrorOffset()) + ": " +
-                                            rapidjson::GetParseError_En(doc->GetParseError()));
+    throw Error(Errc::invalid_argument,
+                fmt::format("invalid JSON at offset {}: {}", doc->GetErrorOffset(),
+                            rapidjson::GetParseError_En(doc->GetParseError())));
   }
   Value* v = doc.get();
   return Object(std::move(doc), v);

@@ -1,5 +1,6 @@
 #include "drsync/yaml.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -91,9 +92,9 @@ Object to_object(const YAML::Node& node) {
 [[noreturn]] void rethrow_yaml(const YAML::Exception& e, std::string_view origin) {
   std::string where(origin);
   if (!e.mark.is_null()) {
-    where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    where += fmt::format(":{}:{}", e.mark.line + 1, e.mark.column + 1);
   }
-  throw Error(Errc::invalid_argument, where + ": invalid YAML: " + e.msg);
+  throw Error(Errc::invalid_argument, fmt::format("{}: invalid YAML: {}", where, e.msg));
 }
 
 void emit(YAML::Emitter& out, const Value& v) {
@@ -156,7 +157,7 @@ Object parse_yaml(std::string_view yaml, std::string_view origin) {
 
 std::vector<Object> load_yaml_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(Errc::invalid_argument, path + ": cannot read file");
+  if (!in) throw Error(Errc::invalid_argument, fmt::format("{}: cannot read file", path));
   std::ostringstream ss;
   ss << in.rdbuf();
   return parse_yaml_documents(ss.str(), path);

@@ -33,12 +33,12 @@ Value typed_value(ScaleType type, std::string_view text, Object::Allocator& a) {
       std::string s(text);
       long long n = std::strtoll(s.c_str(), &end, 10);
       if (s.empty() || *end != '\0')
-        throw Error(Errc::invalid_argument, "not an integer scale value: " + s);
+        throw Error(Errc::invalid_argument, fmt::format("not an integer scale value: {}", s));
       return Value(static_cast<int64_t>(n));
     }
     case ScaleType::Bool:
       if (text != "true" && text != "false") {
-        throw Error(Errc::invalid_argument, "not a boolean scale value: " + std::string(text));
+        throw Error(Errc::invalid_argument, fmt::format("not a boolean scale value: {}", text));
       }
       return Value(text == "true");
     case ScaleType::String:
@@ -72,7 +72,7 @@ ReplicaLedger::ReplicaLedger(std::vector<ScaleSpec> extra) {
   for (auto& s : extra) {
     if (s.path.empty() || s.path.front() != '/') {
       throw Error(Errc::invalid_argument,
-                  "scale path of " + s.kind + " must be a JSON pointer: " + s.path);
+                  fmt::format("scale path of {} must be a JSON pointer: {}", s.kind, s.path));
     }
     specs_.push_back(std::move(s));
   }

@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -20,9 +22,10 @@ class Reader {
   }
 
   [[noreturn]] void fail(const std::string& key, const std::string& why) const {
-    throw Error(Errc::invalid_argument, where_ + (key.empty() ? "" : "." + key) + ": " + why);
+    if (key.empty()) throw Error(Errc::invalid_argument, fmt::format("{}: {}", where_, why));
+    throw Error(Errc::invalid_argument, fmt::format("{}: {}", path(key), why));
   }
-  std::string path(const std::string& key) const { return where_ + "." + key; }
+  std::string path(const std::string& key) const { return fmt::format("{}.{}", where_, key); }
 
   // Rejects keys that no reader asked for.
   void check_unknown() const {
@@ -90,7 +93,8 @@ class Reader {
     if (!v->IsObject()) fail(key, "must be a mapping of strings");
     out.clear();
     for (const auto& m : v->GetObject()) {
-      if (!m.value.IsString()) fail(key + "." + m.name.GetString(), "must be a string");
+      if (!m.value.IsString())
+        fail(fmt::format("{}.{}", key, m.name.GetString()), "must be a string");
       out.insert(out.end(), {m.name.GetString(), m.value.GetString()});
     }
   }
@@ -106,12 +110,57 @@ std::string resolve(const std::string& base_dir, const std::string& p) {
   return (std::filesystem::path(base_dir) / p).string();
 }
 
-}  // namespace
+template <typename Enum>
+void read_choice(Reader& r, const char* key, Enum& out,
+                 std::initializer_list<std::pair<std::string_view, Enum>> choices,
+                 const char* message) {
+  std::string text;
+  r.string(key, text);
+  if (text.empty()) return;
+  for (const auto& [name, value] : choices) {
+    if (text == name) {
+      out = value;
+      return;
+    }
+  }
+  r.fail(key, message);
+}
 
-void apply_options_value(MigrationOptions& o, const Value& value, std::string_view origin,
-                         const std::string& base_dir) {
-  Reader r(value, std::string(origin));
-  SyncOptions& s = o.sync;
+ScaleSpec read_scale_kind(Reader& kr) {
+  ScaleSpec spec;
+  std::string type = "int";
+  kr.string("group", spec.group);
+  kr.string("kind", spec.kind);
+  kr.string("path", spec.path);
+  kr.string("type", type);
+  kr.string("stoppedValue", spec.stopped_value);
+  kr.check_unknown();
+  if (spec.kind.empty() || spec.path.empty()) kr.fail("", "kind and path are required");
+  if (type == "int")
+    spec.type = ScaleType::Int;
+  else if (type == "bool")
+    spec.type = ScaleType::Bool;
+  else if (type == "string")
+    spec.type = ScaleType::String;
+  else
+    kr.fail("type", "must be int, bool or string");
+  if (spec.stopped_value.empty()) spec.stopped_value = spec.type == ScaleType::Bool ? "true" : "0";
+  return spec;
+}
+
+void read_scale_kinds(Reader& r, SyncOptions& s) {
+  const Value* kinds = r.get("scaleKinds");
+  if (!kinds) return;
+  if (!kinds->IsArray()) r.fail("scaleKinds", "must be a list");
+  s.custom_scale_kinds.clear();
+  int i = 0;
+  for (const auto& k : kinds->GetArray()) {
+    Reader kr(k, r.path(fmt::format("scaleKinds[{}]", i++)));
+    s.custom_scale_kinds.push_back(read_scale_kind(kr));
+  }
+}
+
+void read_sync_options(Reader& r, SyncOptions& s, const std::string& base_dir) {
   r.strings("includeTypes", s.include_types);
   r.strings("excludeTypes", s.exclude_types);
   r.boolean("includeJobs", s.include_jobs);
@@ -120,24 +169,14 @@ void apply_options_value(MigrationOptions& o, const Value& value, std::string_vi
   r.string("labelSelector", s.label_selector);
   r.boolean("prune", s.prune);
   r.boolean("dryRun", s.dry_run);
-  std::string policy;
-  r.string("unmanaged", policy);
-  if (policy == "skip")
-    s.unmanaged = UnmanagedPolicy::Skip;
-  else if (policy == "adopt")
-    s.unmanaged = UnmanagedPolicy::Adopt;
-  else if (policy == "fail")
-    s.unmanaged = UnmanagedPolicy::Fail;
-  else if (!policy.empty())
-    r.fail("unmanaged", "must be skip, adopt or fail");
-  policy.clear();
-  r.string("immutable", policy);
-  if (policy == "fail")
-    s.immutable = ImmutablePolicy::Fail;
-  else if (policy == "recreate")
-    s.immutable = ImmutablePolicy::Recreate;
-  else if (!policy.empty())
-    r.fail("immutable", "must be fail or recreate");
+  read_choice(r, "unmanaged", s.unmanaged,
+              {{"skip", UnmanagedPolicy::Skip},
+               {"adopt", UnmanagedPolicy::Adopt},
+               {"fail", UnmanagedPolicy::Fail}},
+              "must be skip, adopt or fail");
+  read_choice(r, "immutable", s.immutable,
+              {{"fail", ImmutablePolicy::Fail}, {"recreate", ImmutablePolicy::Recreate}},
+              "must be fail or recreate");
   r.string_map("storageClassMap", s.storage_class_map);
   r.string_map("accessModeMap", s.access_mode_map);
   r.string_map("imageMap", s.image_map);
@@ -148,50 +187,27 @@ void apply_options_value(MigrationOptions& o, const Value& value, std::string_vi
     s.modifiers = std::make_shared<ResourceModifiers>(
         ResourceModifiers::load_file(resolve(base_dir, modifiers)));
   }
-  if (const Value* kinds = r.get("scaleKinds")) {
-    if (!kinds->IsArray()) r.fail("scaleKinds", "must be a list");
-    s.custom_scale_kinds.clear();
-    int i = 0;
-    for (const auto& k : kinds->GetArray()) {
-      Reader kr(k, r.path("scaleKinds[" + std::to_string(i++) + "]"));
-      ScaleSpec spec;
-      std::string type = "int";
-      kr.string("group", spec.group);
-      kr.string("kind", spec.kind);
-      kr.string("path", spec.path);
-      kr.string("type", type);
-      kr.string("stoppedValue", spec.stopped_value);
-      kr.check_unknown();
-      if (spec.kind.empty() || spec.path.empty()) kr.fail("", "kind and path are required");
-      if (type == "int")
-        spec.type = ScaleType::Int;
-      else if (type == "bool")
-        spec.type = ScaleType::Bool;
-      else if (type == "string")
-        spec.type = ScaleType::String;
-      else
-        kr.fail("type", "must be int, bool or string");
-      if (spec.stopped_value.empty())
-        spec.stopped_value = spec.type == ScaleType::Bool ? "true" : "0";
-      s.custom_scale_kinds.push_back(std::move(spec));
-    }
-  }
+  read_scale_kinds(r, s);
   long long n = s.concurrency;
   r.integer("concurrency", n);
   s.concurrency = static_cast<int>(n);
+}
 
+void read_seconds(Reader& r, const char* key, std::chrono::seconds& out) {
+  long long n = out.count();
+  r.integer(key, n);
+  out = std::chrono::seconds(n);
+}
+
+void read_migration_options(Reader& r, MigrationOptions& o, const std::string& base_dir) {
   r.strings("workloads", o.subset.names);
   r.string("workloadSelector", o.subset.label_selector);
   r.boolean("force", o.force);
   r.counts("scaleOverrides", o.scale_overrides);
   r.boolean("leaveUnrecordedStopped", o.leave_unrecorded_stopped);
   r.boolean("sourceUnavailable", o.source_unavailable);
-  n = o.wait_timeout.count();
-  r.integer("waitTimeoutSeconds", n);
-  o.wait_timeout = std::chrono::seconds(n);
-  n = o.gone_timeout.count();
-  r.integer("goneTimeoutSeconds", n);
-  o.gone_timeout = std::chrono::seconds(n);
+  read_seconds(r, "waitTimeoutSeconds", o.wait_timeout);
+  read_seconds(r, "goneTimeoutSeconds", o.gone_timeout);
   r.boolean("rollbackOnFailure", o.rollback_on_failure);
   r.boolean("migrateData", o.migrate_data);
   r.boolean("reverseMigrateData", o.reverse_migrate_data);
@@ -199,14 +215,21 @@ void apply_options_value(MigrationOptions& o, const Value& value, std::string_vi
   std::string journal;
   r.string("journalFile", journal);
   if (!journal.empty()) o.journal_file = resolve(base_dir, journal);
+}
+
+}  // namespace
+
+void apply_options_value(MigrationOptions& o, const Value& value, std::string_view origin,
+                         const std::string& base_dir) {
+  Reader r(value, std::string(origin));
+  read_sync_options(r, o.sync, base_dir);
+  read_migration_options(r, o, base_dir);
   r.check_unknown();
-  if (o.migrate_data || o.reverse_migrate_data) {
-    if (!o.data_hook) {
-      throw Error(Errc::invalid_argument,
-                  std::string(origin) +
-                      ": migrateData needs a PVC data mover, and none is built in yet: "
-                      "install a data hook (C++ MigrationOptions::data_hook)");
-    }
+  if ((o.migrate_data || o.reverse_migrate_data) && !o.data_hook) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("{}: migrateData needs a PVC data mover, and none is built in yet: "
+                            "install a data hook (C++ MigrationOptions::data_hook)",
+                            origin));
   }
 }
 
@@ -250,7 +273,7 @@ DrPlan parse_plan(std::string_view yaml, std::string_view origin, const std::str
     r.fail("namespaces", "must list at least one namespace pair");
   int i = 0;
   for (const auto& p : pairs->GetArray()) {
-    std::string where = r.path("namespaces[" + std::to_string(i++) + "]");
+    std::string where = r.path(fmt::format("namespaces[{}]", i++));
     Reader pr(p, where);
     PlanNamespace pn;
     pr.string("source", pn.source);
@@ -259,7 +282,7 @@ DrPlan parse_plan(std::string_view yaml, std::string_view origin, const std::str
     if (pn.destination.empty()) pn.destination = pn.source;
     pn.options = defaults;
     if (const Value* o = pr.get("options"))
-      apply_options_value(pn.options, *o, where + ".options", base_dir);
+      apply_options_value(pn.options, *o, fmt::format("{}.options", where), base_dir);
     pr.check_unknown();
     plan.namespaces.push_back(std::move(pn));
   }
@@ -269,7 +292,7 @@ DrPlan parse_plan(std::string_view yaml, std::string_view origin, const std::str
 
 DrPlan load_plan(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw Error(Errc::invalid_argument, path + ": cannot read plan file");
+  if (!in) throw Error(Errc::invalid_argument, fmt::format("{}: cannot read plan file", path));
   std::stringstream ss;
   ss << in.rdbuf();
   std::string dir = std::filesystem::path(path).parent_path().string();

@@ -2,6 +2,7 @@
 // connection. Resumes from the last resourceVersion seen when the stream ends or drops; on 410
 // Gone (the version was compacted) it re-lists and continues from the list's version.
 #include <curl/curl.h>
+#include <fmt/format.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -72,9 +73,6 @@ bool deliver_line(WatchState& st, std::string_view line) {
 size_t on_watch_data(char* data, size_t size, size_t n, void* user) {
   auto& st = *static_cast<WatchState*>(user);
   size_t len = size * n;
-  if (st.status == 0) {
-    // First bytes: the status line has been read by now.
-  }
   if (st.status != 200) {
     st.error_body.append(data, len);
     return len;
@@ -105,6 +103,43 @@ int on_watch_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t
   return static_cast<WatchState*>(user)->cancel->cancelled() ? 1 : 0;
 }
 
+Request watch_request(std::string path, const WatchOptions& options, const std::string& rv) {
+  Request req;
+  req.verb = Verb::Watch;
+  req.path = std::move(path);
+  req.query.emplace_back("watch", "1");
+  req.query.emplace_back("resourceVersion", rv);
+  if (options.allow_bookmarks) req.query.emplace_back("allowWatchBookmarks", "true");
+  if (!options.label_selector.empty())
+    req.query.emplace_back("labelSelector", options.label_selector);
+  if (!options.field_selector.empty())
+    req.query.emplace_back("fieldSelector", options.field_selector);
+  long server_timeout = options.timeout.count() > 0 ? options.timeout.count() : 300;
+  req.query.emplace_back("timeoutSeconds", std::to_string(server_timeout));
+  req.timeout = std::chrono::milliseconds((server_timeout + 30) * 1000);
+  return req;
+}
+
+// One streamed WATCH on its own HTTP/1.1 connection; events go to `st` as they arrive.
+CURLcode stream_watch(detail::Transport& transport, const Request& req, WatchState& st) {
+  CURL* easy = curl_easy_init();
+  curl_slist* headers = transport.configure_easy(easy, req, transport.url_for(req),
+                                                 transport.credentials().current());
+  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_watch_data);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &st);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_watch_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &st);
+  curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_watch_progress);
+  curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &st);
+  transport.counters().count(Verb::Watch);
+  CURLcode code = curl_easy_perform(easy);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(easy);
+  return code;
+}
+
 }  // namespace
 
 void Cluster::watch(const ResourceInfo& r, std::string_view ns, const WatchOptions& options,
@@ -132,36 +167,9 @@ void Cluster::watch(const ResourceInfo& r, std::string_view ns, const WatchOptio
   int failures = 0;
   bool auth_refreshed = false;
   while (!cancel.cancelled()) {
-    Request req;
-    req.verb = Verb::Watch;
-    req.path = path_for(r, ns);
-    req.query.emplace_back("watch", "1");
-    req.query.emplace_back("resourceVersion", rv);
-    if (options.allow_bookmarks) req.query.emplace_back("allowWatchBookmarks", "true");
-    if (!options.label_selector.empty())
-      req.query.emplace_back("labelSelector", options.label_selector);
-    if (!options.field_selector.empty())
-      req.query.emplace_back("fieldSelector", options.field_selector);
-    long server_timeout = options.timeout.count() > 0 ? options.timeout.count() : 300;
-    req.query.emplace_back("timeoutSeconds", std::to_string(server_timeout));
-    req.timeout = std::chrono::milliseconds((server_timeout + 30) * 1000);
-
+    Request req = watch_request(path_for(r, ns), options, rv);
     WatchState st{&on_event, &cancel, {}, rv, {}, 0, false, false, nullptr};
-    CURL* easy = curl_easy_init();
-    curl_slist* headers = transport.configure_easy(easy, req, transport.url_for(req),
-                                                   transport.credentials().current());
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_watch_data);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &st);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_watch_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &st);
-    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_watch_progress);
-    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &st);
-    transport.counters().count(Verb::Watch);
-    CURLcode code = curl_easy_perform(easy);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(easy);
+    CURLcode code = stream_watch(transport, req, st);
 
     if (st.error) std::rethrow_exception(st.error);
     if (st.stop || cancel.cancelled()) return;
@@ -185,8 +193,9 @@ void Cluster::watch(const ResourceInfo& r, std::string_view ns, const WatchOptio
     if (code != CURLE_OK && code != CURLE_OPERATION_TIMEDOUT) {
       // Dropped connection: resume from the last version seen, with a bounded backoff.
       if (++failures > config().max_retries) {
-        throw Error(Errc::network, "watch " + r.group_resource() + ": connection to " + server() +
-                                       " lost: " + curl_easy_strerror(code));
+        throw Error(Errc::network,
+                    fmt::format("watch {}: connection to {} lost: {}", r.group_resource(), server(),
+                                curl_easy_strerror(code)));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200 << std::min(failures, 5)));
       continue;

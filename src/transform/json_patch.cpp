@@ -1,5 +1,7 @@
 // RFC 6902 JSON Patch. Operations run on a scratch copy so that a failing operation (a `test`
 // that does not hold, a missing path) leaves the target exactly as it was.
+#include <fmt/format.h>
+
 #include <string_view>
 
 #include "drsync/error.hpp"
@@ -24,16 +26,15 @@ struct ParsedOp {
 };
 
 [[noreturn]] void malformed(rapidjson::SizeType i, const std::string& what) {
-  throw Error(Errc::invalid_argument, "JSON patch operation " + std::to_string(i) + ": " + what);
+  throw Error(Errc::invalid_argument, fmt::format("JSON patch operation {}: {}", i, what));
 }
 
 PointerTokens pointer_field(const Value& op, std::string_view key, rapidjson::SizeType i) {
   const Value* v = json_get(op, key);
-  if (!v) malformed(i, "missing \"" + std::string(key) + "\"");
-  if (!v->IsString()) malformed(i, "\"" + std::string(key) + "\" must be a string");
+  if (!v) malformed(i, fmt::format("missing \"{}\"", key));
+  if (!v->IsString()) malformed(i, fmt::format("\"{}\" must be a string", key));
   auto tokens = parse_json_pointer(json_str(v));
-  if (!tokens)
-    malformed(i, "\"" + std::string(key) + "\" is not a JSON pointer: " + std::string(json_str(v)));
+  if (!tokens) malformed(i, fmt::format("\"{}\" is not a JSON pointer: {}", key, json_str(v)));
   return std::move(*tokens);
 }
 
@@ -61,7 +62,7 @@ std::vector<ParsedOp> parse(const Value& patch) {
     else if (n == "test")
       p.op = Op::test;
     else
-      malformed(i, "unknown op \"" + std::string(n) + "\"");
+      malformed(i, fmt::format("unknown op \"{}\"", n));
     p.path = pointer_field(o, "path", i);
     if (p.op == Op::move || p.op == Op::copy) p.from = pointer_field(o, "from", i);
     if (p.op == Op::add || p.op == Op::replace || p.op == Op::test) {
@@ -101,7 +102,7 @@ class Runner {
         return remove(p.path, nullptr);
       case Op::replace: {
         Value* at = resolve(doc_, p.path);
-        if (!at) return "path " + pointer_text(p.path) + " does not exist";
+        if (!at) return fmt::format("path {} does not exist", pointer_text(p.path));
         at->CopyFrom(*p.value, a_);
         return {};
       }
@@ -109,7 +110,7 @@ class Runner {
         if (p.from == p.path) return resolve(doc_, p.from) ? "" : "from does not exist";
         if (p.path.size() > p.from.size() &&
             std::equal(p.from.begin(), p.from.end(), p.path.begin())) {
-          return "cannot move " + pointer_text(p.from) + " into its own child";
+          return fmt::format("cannot move {} into its own child", pointer_text(p.from));
         }
         Value taken;
         if (auto err = remove(p.from, &taken); !err.empty()) return err;
@@ -117,13 +118,13 @@ class Runner {
       }
       case Op::copy: {
         const Value* src = resolve(doc_, p.from);
-        if (!src) return "from " + pointer_text(p.from) + " does not exist";
+        if (!src) return fmt::format("from {} does not exist", pointer_text(p.from));
         return add(p.path, Value(*src, a_));
       }
       case Op::test: {
         const Value* at = resolve(doc_, p.path);
-        if (!at) return "test: path " + pointer_text(p.path) + " does not exist";
-        return *at == *p.value ? "" : "test failed at " + pointer_text(p.path);
+        if (!at) return fmt::format("test: path {} does not exist", pointer_text(p.path));
+        return *at == *p.value ? "" : fmt::format("test failed at {}", pointer_text(p.path));
       }
     }
     return "unknown op";
@@ -149,12 +150,12 @@ class Runner {
     if (parent && parent->IsArray()) {
       const rapidjson::SizeType size = parent->Size();
       auto idx = last == "-" ? std::optional<rapidjson::SizeType>(size) : parse_array_index(last);
-      if (!idx || *idx > size) return "index " + pointer_text(path) + " is out of range";
+      if (!idx || *idx > size) return fmt::format("index {} is out of range", pointer_text(path));
       parent->PushBack(std::move(v), a_);
       for (rapidjson::SizeType i = size; i > *idx; --i) (*parent)[i].Swap((*parent)[i - 1]);
       return {};
     }
-    return "parent of " + pointer_text(path) + " does not exist";
+    return fmt::format("parent of {} does not exist", pointer_text(path));
   }
 
   std::string remove(const PointerTokens& path, Value* taken) {
@@ -176,7 +177,7 @@ class Runner {
         return {};
       }
     }
-    return "path " + pointer_text(path) + " does not exist";
+    return fmt::format("path {} does not exist", pointer_text(path));
   }
 
   rapidjson::Document& doc_;
@@ -200,7 +201,7 @@ JsonPatchResult json_patch(Value& target, const Value& patch, Object::Allocator&
     if (err.empty()) continue;
     const auto status =
         ops[i].op == Op::test ? JsonPatchResult::test_failed : JsonPatchResult::failed;
-    return {status, "operation " + std::to_string(i) + ": " + err};
+    return {status, fmt::format("operation {}: {}", i, err)};
   }
   target.CopyFrom(scratch, a);
   return {};

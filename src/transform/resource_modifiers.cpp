@@ -1,5 +1,7 @@
 // ResourceModifiers: Velero's resource-modifier rules (version v1), parsed strictly up front
 // (globs, regexes, pointers and patch data compiled once) and applied per object.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -51,10 +53,10 @@ struct Rule {
 };
 
 std::string at(const std::string& where, std::string_view key) {
-  return where.empty() ? std::string(key) : where + "." + std::string(key);
+  return where.empty() ? std::string(key) : fmt::format("{}.{}", where, key);
 }
 std::string at(const std::string& where, std::size_t index) {
-  return where + "[" + std::to_string(index) + "]";
+  return fmt::format("{}[{}]", where, index);
 }
 
 std::string lower(std::string_view s) {
@@ -80,7 +82,7 @@ class Parser {
   explicit Parser(std::string_view origin) : origin_(origin) {}
 
   [[noreturn]] void fail(const std::string& field, std::string_view problem) const {
-    throw Error(Errc::invalid_argument, origin_ + ": " + field + ": " + std::string(problem));
+    throw Error(Errc::invalid_argument, fmt::format("{}: {}: {}", origin_, field, problem));
   }
 
   const Value& map(const Value& v, const std::string& field,
@@ -137,7 +139,7 @@ class Parser {
     const std::string s = string(v, field);
     if (s.empty()) fail(field, "must not be empty");
     auto tokens = detail::parse_json_pointer(s);
-    if (!tokens) fail(field, "not a JSON pointer (RFC 6901): \"" + s + "\"");
+    if (!tokens) fail(field, fmt::format("not a JSON pointer (RFC 6901): \"{}\"", s));
     return std::move(*tokens);
   }
 
@@ -145,7 +147,7 @@ class Parser {
     try {
       return parse_yaml(text, "patchData");
     } catch (const Error& e) {
-      fail(field, std::string("not valid JSON or YAML: ") + e.what());
+      fail(field, fmt::format("not valid JSON or YAML: {}", e.what()));
     }
   }
 
@@ -191,12 +193,12 @@ class Parser {
       const std::string field = at(where, "resourceNameRegex");
       const std::string s = string(*re, field);
       if (auto esc = re2_only_escape(s)) {
-        fail(field, std::string("RE2 escape \\") + *esc + " is not supported (ECMAScript regex)");
+        fail(field, fmt::format("RE2 escape \\{} is not supported (ECMAScript regex)", *esc));
       }
       try {
         if (!s.empty()) r.name_regex.emplace(s, std::regex::ECMAScript | std::regex::optimize);
       } catch (const std::regex_error& e) {
-        fail(field, std::string("invalid regular expression: ") + e.what());
+        fail(field, fmt::format("invalid regular expression: {}", e.what()));
       }
     }
     const std::vector<std::string> nss = strings(v, "namespaces", where);
@@ -247,12 +249,17 @@ class Parser {
       else if (op == "DoesNotExist")
         req.op = LabelRequirement::Op::does_not_exist;
       else
-        fail(at(f, "operator"), "must be In, NotIn, Exists or DoesNotExist, not \"" + op + "\"");
+        fail(at(f, "operator"),
+             fmt::format("must be In, NotIn, Exists or DoesNotExist, not \"{}\"", op));
       req.values = strings(e, "values", f);
       const bool set_op =
           req.op == LabelRequirement::Op::in || req.op == LabelRequirement::Op::not_in;
-      if (set_op && req.values.empty()) fail(at(f, "values"), "must not be empty for " + op);
-      if (!set_op && !req.values.empty()) fail(at(f, "values"), "must be empty for " + op);
+      if (set_op && req.values.empty()) {
+        fail(at(f, "values"), fmt::format("must not be empty for {}", op));
+      }
+      if (!set_op && !req.values.empty()) {
+        fail(at(f, "values"), fmt::format("must be empty for {}", op));
+      }
       r.expressions.push_back(std::move(req));
     }
   }
@@ -268,7 +275,8 @@ class Parser {
       if (op != "add" && op != "remove" && op != "replace" && op != "move" && op != "copy" &&
           op != "test") {
         fail(at(f, "operation"),
-             "unsupported operation \"" + op + "\" (add, remove, replace, move, copy, test)");
+             fmt::format("unsupported operation \"{}\" (add, remove, replace, move, copy, test)",
+                         op));
       }
       Value o(rapidjson::kObjectType);
       o.AddMember("op", json_string(op, a), a);
@@ -303,7 +311,7 @@ class Parser {
     try {
       return detail::Glob::compile(pattern, sep);
     } catch (const Error& e) {
-      fail(field, std::string("invalid glob: ") + e.what());
+      fail(field, fmt::format("invalid glob: {}", e.what()));
     }
   }
 
@@ -394,7 +402,7 @@ ResourceModifiers ResourceModifiers::parse(std::string_view yaml, std::string_vi
   const Value& root = p.map(doc.json(), "", {"version", "resourceModifierRules"});
   const std::string version = p.string(p.required(root, "version", ""), "version");
   if (lower(version) != "v1")
-    p.fail("version", "unsupported version \"" + version + "\" (want v1)");
+    p.fail("version", fmt::format("unsupported version \"{}\" (want v1)", version));
   const Value* rules = p.list(root, "resourceModifierRules", "");
   if (!rules || rules->Empty()) p.fail("resourceModifierRules", "must list at least one rule");
 
@@ -408,7 +416,10 @@ ResourceModifiers ResourceModifiers::parse(std::string_view yaml, std::string_vi
 
 ResourceModifiers ResourceModifiers::load_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(Errc::invalid_argument, path + ": cannot read resource modifiers file");
+  if (!in) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("{}: cannot read resource modifiers file", path));
+  }
   std::ostringstream text;
   text << in.rdbuf();
   return parse(text.str(), path);
@@ -428,7 +439,7 @@ int ResourceModifiers::apply(Object& obj, std::string_view group_resource,
     if (!matched[i]) continue;
     ++count;
     const Rule& r = rules[i];
-    const std::string where = impl_->origin + ": " + at("resourceModifierRules", i);
+    const std::string where = fmt::format("{}: {}", impl_->origin, at("resourceModifierRules", i));
     try {
       if (r.kind == PatchKind::json) {
         const auto res = detail::json_patch(obj.json(), r.json_patch.json(), obj.allocator());
@@ -445,8 +456,8 @@ int ResourceModifiers::apply(Object& obj, std::string_view group_resource,
         }
       }
     } catch (const Error& e) {
-      throw Error(Errc::invalid_argument, where + ": cannot patch " + std::string(obj.kind()) +
-                                              " " + std::string(obj.name()) + ": " + e.what());
+      throw Error(Errc::invalid_argument, fmt::format("{}: cannot patch {} {}: {}", where,
+                                                      obj.kind(), obj.name(), e.what()));
     }
   }
   return count;

@@ -3,6 +3,8 @@
 // element by element; other lists are replaced. Directives: `$patch: replace|delete|merge`
 // (in maps and list elements) and `$deleteFromPrimitiveList/<key>`; `$setElementOrder/<key>`
 // and `$retainKeys` are ignored (docs/transforms.md).
+#include <fmt/format.h>
+
 #include <string_view>
 
 #include "drsync/error.hpp"
@@ -119,7 +121,7 @@ constexpr std::string_view kSetElementOrder = "$setElementOrder/";
 constexpr std::string_view kRetainKeys = "$retainKeys";
 
 [[noreturn]] void bad(const std::string& what) {
-  throw Error(Errc::invalid_argument, "strategic merge patch: " + what);
+  throw Error(Errc::invalid_argument, fmt::format("strategic merge patch: {}", what));
 }
 
 std::string_view directive(const Value& map) {
@@ -127,7 +129,7 @@ std::string_view directive(const Value& map) {
   if (!d) return {};
   if (!d->IsString()) bad("$patch must be a string");
   const std::string_view s = json_str(d);
-  if (s != "replace" && s != "delete" && s != "merge") bad("unknown $patch: " + std::string(s));
+  if (s != "replace" && s != "delete" && s != "merge") bad(fmt::format("unknown $patch: {}", s));
   return s;
 }
 
@@ -149,7 +151,7 @@ class Merger {
     for (const auto& m : patch.GetObject()) {  // deletions first: they act on the original list
       const std::string_view k = detail::name_of(m.name);
       if (k.substr(0, kDeleteFromPrimitive.size()) != kDeleteFromPrimitive) continue;
-      if (!m.value.IsArray()) bad(std::string(k) + " must be a list");
+      if (!m.value.IsArray()) bad(fmt::format("{} must be a list", k));
       Value* list = detail::array_member(target, k.substr(kDeleteFromPrimitive.size()));
       if (!list) continue;
       for (const auto& gone : m.value.GetArray()) {
@@ -214,9 +216,9 @@ class Merger {
     if (!target.IsArray()) target.SetArray();
     for (const auto& p : patch.GetArray()) {
       if (!p.IsObject())
-        bad("list element is not a map (merge key \"" + std::string(s.merge_key) + "\")");
+        bad(fmt::format("list element is not a map (merge key \"{}\")", s.merge_key));
       const Value* key = json_get(p, s.merge_key);
-      if (!key) bad("list element has no merge key \"" + std::string(s.merge_key) + "\"");
+      if (!key) bad(fmt::format("list element has no merge key \"{}\"", s.merge_key));
       Value* match = nullptr;
       rapidjson::SizeType at = 0;
       for (rapidjson::SizeType i = 0; i < target.Size() && !match; ++i) {

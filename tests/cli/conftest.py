@@ -4,7 +4,7 @@ Needs the two test clusters of tests/cluster/up (their directory in $DRSYNC_TEST
 built CLI ($DRSYNC_CLI). ctest sets both; by hand:
 
     tests/cluster/up --dir /tmp/cli-clusters
-    DRSYNC_TEST_CLUSTERS=/tmp/cli-clusters DRSYNC_CLI=build/examples/drsync \\
+    DRSYNC_TEST_CLUSTERS=/tmp/cli-clusters DRSYNC_CLI=build/cli/drsync \\
         python3 -m pytest -q -p no:cacheprovider tests/cli
     tests/cluster/down --dir /tmp/cli-clusters
 """

@@ -38,7 +38,7 @@ class ScopedNamespace {
   std::string name_;
 };
 
-// Every document of every *.yaml file of ../shared/fixtures/apps/<app>/, in file order
+// Every document of every *.yaml file of tests/fixtures/apps/<app>/, in file order
 // (CustomResourceDefinitions first).
 std::vector<Object> fixture_app(const std::string& app);
 // Creates the objects in `ns` (namespaced ones), waiting for CRDs to be established.

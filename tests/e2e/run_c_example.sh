@@ -28,7 +28,7 @@ fail() {
 replicas() {  # CLUSTER_ARGS... -> "name=replicas ..." of every deployment
   "$KUBECTL" "$@" get deployments -o 'jsonpath={range .items[*]}{.metadata.name}={.spec.replicas} {end}'
 }
-APP=$(cd "$(dirname "$0")/../../.." && pwd)/shared/fixtures/apps/guestbook
+APP=$(cd "$(dirname "$0")/.." && pwd)/fixtures/apps/guestbook
 
 "$KUBECTL" "${SRC[@]}" create namespace "$NS" >/dev/null
 "$KUBECTL" "${SRC[@]}" -n "$NS" apply -f "$APP" >/dev/null

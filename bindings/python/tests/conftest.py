@@ -19,6 +19,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import drsync  # noqa: E402
 
+# The fixture apps (real manifests) of the repository's tests: tests/fixtures/apps/<app>.
+FIXTURES_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests",
+                                            "fixtures"))
+
 
 def _clusters_dir() -> str:
     d = os.environ.get("DRSYNC_TEST_CLUSTERS")

@@ -8,11 +8,11 @@ import subprocess
 import sys
 import time
 
-from conftest import Kubectl
+from conftest import FIXTURES_DIR, Kubectl
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 EXAMPLE = os.path.join(REPO, "examples", "python", "stage_cutover_failback.py")
-GUESTBOOK = os.path.join(REPO, "..", "shared", "fixtures", "apps", "guestbook")
+GUESTBOOK = os.path.join(FIXTURES_DIR, "apps", "guestbook")
 
 
 def deployment_replicas(kubectl: Kubectl, ns: str) -> dict:

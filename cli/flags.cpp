@@ -1,5 +1,7 @@
 #include "flags.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace drsync_cli {
@@ -43,8 +45,8 @@ bool parse_bool(const std::string& flag, const std::string& text) {
   for (const char* f : {"0", "f", "F", "FALSE", "false", "False"}) {
     if (text == f) return false;
   }
-  throw UsageError("invalid boolean value \"" + text + "\" for --" + flag + ": use --" + flag +
-                   " or --" + flag + "=true|false");
+  throw UsageError(fmt::format(
+      "invalid boolean value \"{0}\" for --{1}: use --{1} or --{1}=true|false", text, flag));
 }
 
 std::vector<std::string> split_list(const std::string& text, char sep) {
@@ -76,7 +78,7 @@ ParsedFlags parse_flags(const std::vector<FlagSpec>& specs, int argc, const char
     }
     std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
     if (body.empty() || body[0] == '-' || body[0] == '=') {
-      throw UsageError("bad flag syntax: " + arg);
+      throw UsageError(fmt::format("bad flag syntax: {}", arg));
     }
     std::string name = body;
     std::string value;
@@ -88,14 +90,16 @@ ParsedFlags parse_flags(const std::vector<FlagSpec>& specs, int argc, const char
     }
     const FlagSpec* spec = find_spec(specs, name);
     if (!spec) {
-      throw UsageError("unknown flag --" + name);
+      throw UsageError(fmt::format("unknown flag --{}", name));
     }
     if (spec->kind == FlagKind::Bool) {
       out.values[name].push_back(!has_value || parse_bool(name, value) ? "true" : "false");
       continue;
     }
     if (!has_value) {
-      if (i + 1 >= argc) throw UsageError("flag --" + name + " needs a value (" + spec->arg + ")");
+      if (i + 1 >= argc) {
+        throw UsageError(fmt::format("flag --{} needs a value ({})", name, spec->arg));
+      }
       value = argv[++i];
     }
     out.values[name].push_back(value);
@@ -106,13 +110,13 @@ ParsedFlags parse_flags(const std::vector<FlagSpec>& specs, int argc, const char
 std::string flags_help(const std::vector<FlagSpec>& specs) {
   std::size_t width = 0;
   auto left = [](const FlagSpec& s) {
-    return "  --" + s.name + (s.arg.empty() ? "" : " " + s.arg);
+    return s.arg.empty() ? fmt::format("  --{}", s.name) : fmt::format("  --{} {}", s.name, s.arg);
   };
   for (const auto& s : specs) width = std::max(width, left(s).size());
   std::string out;
   for (const auto& s : specs) {
     std::string l = left(s);
-    out += l + std::string(width + 2 - l.size(), ' ') + s.help + "\n";
+    out += fmt::format("{:<{}}{}\n", l, width + 2, s.help);
   }
   return out;
 }

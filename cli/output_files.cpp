@@ -1,4 +1,5 @@
 // The run as one JSON document (--output json, --report x.json) or Markdown (--report x.md).
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
@@ -106,7 +107,7 @@ std::string to_markdown(const CliOptions& cli, const std::vector<Outcome>& outco
   for (const auto& o : outcomes) {
     std::string pair = o.source_namespace == o.dest_namespace
                            ? o.source_namespace
-                           : o.source_namespace + " -> " + o.dest_namespace;
+                           : fmt::format("{} -> {}", o.source_namespace, o.dest_namespace);
     if (outcomes.size() > 1 || cli.dry_run || cli.command == Command::Status) {
       md << "# drsync " << (cli.dry_run ? "dry run: " : "") << word << " " << pair << "\n\n";
       md << "- Result: **" << result_name(o.result) << "**\n";
@@ -135,12 +136,14 @@ void write_report(const std::string& path, const CliOptions& cli, const Targets&
     f << text;
     f.close();
     if (!f)
-      throw std::runtime_error("cannot write the report " + tmp + ": " + std::strerror(errno));
+      throw std::runtime_error(
+          fmt::format("cannot write the report {}: {}", tmp, std::strerror(errno)));
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     std::remove(tmp.c_str());
-    throw std::runtime_error("cannot write the report " + path + ": " + std::strerror(err));
+    throw std::runtime_error(
+        fmt::format("cannot write the report {}: {}", path, std::strerror(err)));
   }
 }
 

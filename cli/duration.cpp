@@ -1,5 +1,7 @@
 #include "duration.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -10,8 +12,9 @@ namespace drsync_cli {
 
 std::chrono::milliseconds parse_duration(const std::string& flag, const std::string& text) {
   auto bad = [&] {
-    return UsageError("invalid duration \"" + text + "\" for --" + flag +
-                      ": use a number with a unit, e.g. 90s, 5m, 1h30m");
+    return UsageError(fmt::format(
+        "invalid duration \"{}\" for --{}: use a number with a unit, e.g. 90s, 5m, 1h30m", text,
+        flag));
   };
   if (text.empty()) throw bad();
   bool digits_only = true;

@@ -1,5 +1,7 @@
 #include "exit_codes.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 
 namespace drsync_cli {
@@ -69,9 +71,9 @@ std::string advice_for_message(const std::string& message) {
 
 std::string describe(const drsync::Error& e) {
   std::string out = e.what();
-  for (const auto& c : e.causes()) out += "\n    " + c.field + ": " + c.message;
+  for (const auto& c : e.causes()) out += fmt::format("\n    {}: {}", c.field, c.message);
   std::string advice = advice_for(e.code());
-  if (!advice.empty()) out += "\n  next: " + advice;
+  if (!advice.empty()) out += fmt::format("\n  next: {}", advice);
   return out;
 }
 

@@ -1,4 +1,5 @@
 // The drsync flags: DR-Syncer's (unchanged names and syntax) and drsync's own.
+#include <fmt/format.h>
 #include <strings.h>
 
 #include "cli_options.hpp"
@@ -58,13 +59,14 @@ drsync::Mode parse_mode(const std::string& text) {
   for (drsync::Mode m : {drsync::Mode::Stage, drsync::Mode::Cutover, drsync::Mode::Failback}) {
     if (strcasecmp(text.c_str(), drsync::mode_name(m)) == 0) return m;
   }
-  throw UsageError("invalid mode \"" + text + "\": must be one of Stage, Cutover, Failback");
+  throw UsageError(
+      fmt::format("invalid mode \"{}\": must be one of Stage, Cutover, Failback", text));
 }
 
 std::pair<std::string, std::string> parse_mapping(const std::string& flag, const std::string& s) {
   auto eq = s.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) {
-    throw UsageError("invalid value \"" + s + "\" for --" + flag + ": expected OLD=NEW");
+    throw UsageError(fmt::format("invalid value \"{}\" for --{}: expected OLD=NEW", s, flag));
   }
   return {s.substr(0, eq), s.substr(eq + 1)};
 }
@@ -88,12 +90,13 @@ LogLevel parse_log_level(const std::string& s) {
   if (s == "info") return LogLevel::Info;
   if (s == "warn" || s == "warning") return LogLevel::Warn;
   if (s == "error") return LogLevel::Error;
-  throw UsageError("invalid --log-level \"" + s + "\": must be debug, info, warn or error");
+  throw UsageError(
+      fmt::format("invalid --log-level \"{}\": must be debug, info, warn or error", s));
 }
 
 void check_unsupported(const ParsedFlags& f, CliOptions& o) {
   for (const char* flag : {"migrate-pvc-data", "reverse-migrate-pvc-data", "use-standby-pvcs"}) {
-    if (f.boolean(flag)) o.unsupported.push_back(std::string("--") + flag);
+    if (f.boolean(flag)) o.unsupported.push_back(fmt::format("--{}", flag));
   }
   if (!f.last("pv-migrate-flags").empty()) o.unsupported.push_back("--pv-migrate-flags");
 }
@@ -122,9 +125,10 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
     return o;
   }
   if (!f.positional.empty()) {
-    throw UsageError("unexpected argument \"" + f.positional.front() +
-                     "\" (booleans take --flag=true|false; the only subcommand is `status`, "
-                     "first)");
+    throw UsageError(fmt::format(
+        "unexpected argument \"{}\" (booleans take --flag=true|false; the only subcommand is "
+        "`status`, first)",
+        f.positional.front()));
   }
 
   o.source_kubeconfig = f.last("source-kubeconfig");
@@ -163,13 +167,14 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
   else if (output == "json")
     o.output = OutputFormat::Json;
   else
-    throw UsageError("invalid --output \"" + output + "\": must be text or json");
+    throw UsageError(fmt::format("invalid --output \"{}\": must be text or json", output));
   o.report_file = f.last("report");
   if (!o.report_file.empty()) {
     auto dot = o.report_file.rfind('.');
     std::string ext = dot == std::string::npos ? "" : o.report_file.substr(dot);
     if (ext != ".json" && ext != ".md") {
-      throw UsageError("--report " + o.report_file + ": the file name must end in .json or .md");
+      throw UsageError(
+          fmt::format("--report {}: the file name must end in .json or .md", o.report_file));
     }
   }
   return o;
@@ -180,25 +185,26 @@ std::string usage_text() {
   for (const auto& s : specs()) {
     if (s.name != "h") visible.push_back(s);
   }
-  return "drsync: disaster recovery of Kubernetes namespaces between two clusters.\n"
-         "\n"
-         "Usage:\n"
-         "  drsync --mode=Stage|Cutover|Failback --source-kubeconfig FILE --dest-kubeconfig FILE\n"
-         "         --source-namespace NS [--dest-namespace NS] [flags]\n"
-         "  drsync --mode=MODE --plan PLAN.yaml [flags]\n"
-         "  drsync status --source-kubeconfig FILE --dest-kubeconfig FILE --source-namespace NS\n"
-         "\n"
-         "Modes:\n"
-         "  Stage     copy the namespace into the destination, workloads stopped (0 replicas)\n"
-         "  Cutover   sync, stop the source, start the destination at the recorded counts\n"
-         "  Failback  stop the destination, start the source again at its original counts\n"
-         "\n"
-         "Flags:\n" +
-         flags_help(visible) +
-         "\n"
-         "Exit codes: 0 success, 1 failure, 2 usage error, 3 refused (fencing or a pending "
-         "operation).\n"
-         "Documentation: docs/cli.md\n";
+  return fmt::format(
+      "drsync: disaster recovery of Kubernetes namespaces between two clusters.\n"
+      "\n"
+      "Usage:\n"
+      "  drsync --mode=Stage|Cutover|Failback --source-kubeconfig FILE --dest-kubeconfig FILE\n"
+      "         --source-namespace NS [--dest-namespace NS] [flags]\n"
+      "  drsync --mode=MODE --plan PLAN.yaml [flags]\n"
+      "  drsync status --source-kubeconfig FILE --dest-kubeconfig FILE --source-namespace NS\n"
+      "\n"
+      "Modes:\n"
+      "  Stage     copy the namespace into the destination, workloads stopped (0 replicas)\n"
+      "  Cutover   sync, stop the source, start the destination at the recorded counts\n"
+      "  Failback  stop the destination, start the source again at its original counts\n"
+      "\n"
+      "Flags:\n"
+      "{}\n"
+      "Exit codes: 0 success, 1 failure, 2 usage error, 3 refused (fencing or a pending "
+      "operation).\n"
+      "Documentation: docs/cli.md\n",
+      flags_help(visible));
 }
 
 }  // namespace drsync_cli

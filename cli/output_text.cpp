@@ -11,8 +11,8 @@ namespace {
 using drsync::Action;
 
 std::string title(const std::string& word, const Outcome& o) {
-  if (o.source_namespace == o.dest_namespace) return word + " " + o.source_namespace;
-  return word + " " + o.source_namespace + " -> " + o.dest_namespace;
+  if (o.source_namespace == o.dest_namespace) return fmt::format("{} {}", word, o.source_namespace);
+  return fmt::format("{} {} -> {}", word, o.source_namespace, o.dest_namespace);
 }
 
 std::string indent(const std::string& text, const std::string& prefix) {
@@ -31,8 +31,8 @@ void print_states(std::FILE* out, const char* side,
   fmt::print(out, "  {}:\n", side);
   for (const auto& s : list) {
     std::string extra;
-    if (!s.ready.empty()) extra += ", ready " + s.ready;
-    if (!s.recorded.empty()) extra += ", recorded original " + s.recorded;
+    if (!s.ready.empty()) extra += fmt::format(", ready {}", s.ready);
+    if (!s.recorded.empty()) extra += fmt::format(", recorded original {}", s.recorded);
     fmt::print(out, "    {}/{}: scale {}{}\n", s.resource, s.name, s.value, extra);
   }
 }
@@ -57,8 +57,8 @@ void print_report(std::FILE* out, std::FILE* err, const Outcome& o, LogLevel lev
                s.count(Action::Prune), s.count(Action::Skip), s.errors.size());
     if (level == LogLevel::Debug) {
       for (const auto& obj : s.objects) {
-        fmt::print(out, "    {:<9} {}/{}{}\n", drsync::action_name(obj.action), obj.group_resource,
-                   obj.name, obj.message.empty() ? "" : ": " + obj.message);
+        fmt::print(out, "    {:<9} {}/{}{}{}\n", drsync::action_name(obj.action),
+                   obj.group_resource, obj.name, obj.message.empty() ? "" : ": ", obj.message);
       }
     }
   }
@@ -91,8 +91,8 @@ void print_plan(std::FILE* out, const drsync::SyncResult& plan, LogLevel level) 
       ++hidden;
       continue;
     }
-    fmt::print(out, "  {:<9} {}/{}{}\n", drsync::action_name(obj.action), obj.group_resource,
-               obj.name, obj.message.empty() ? "" : ": " + obj.message);
+    fmt::print(out, "  {:<9} {}/{}{}{}\n", drsync::action_name(obj.action), obj.group_resource,
+               obj.name, obj.message.empty() ? "" : ": ", obj.message);
     if (!obj.diff.empty()) fmt::print(out, "{}", indent(obj.diff, "      "));
   }
   if (hidden > 0) {
@@ -137,7 +137,7 @@ void print_text(std::FILE* out, std::FILE* err, const CliOptions& cli,
                 const std::vector<Outcome>& outcomes) {
   std::string word = command_word(cli);
   if (cli.command == Command::Status) word = "Status";
-  if (cli.dry_run && cli.command == Command::Run) word = "Dry run: " + word;
+  if (cli.dry_run && cli.command == Command::Run) word = fmt::format("Dry run: {}", word);
   for (const auto& o : outcomes) {
     std::string head = title(word, o);
     switch (o.result) {
@@ -165,7 +165,7 @@ void print_text(std::FILE* out, std::FILE* err, const CliOptions& cli,
     if (o.status && cli.command == Command::Status) print_status(out, *o.status);
     if (o.report && !cli.dry_run) print_report(out, err, o, cli.log_level);
     if (!o.error.empty()) {
-      fmt::print(err, "{}", indent("error: " + o.error, "  "));
+      fmt::print(err, "{}", indent(fmt::format("error: {}", o.error), "  "));
       if (o.result == Result::Failed && o.report && !cli.dry_run &&
           cli.mode != drsync::Mode::Stage && !o.report->rolled_back && !o.report->steps.empty()) {
         fmt::print(err,

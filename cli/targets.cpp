@@ -1,5 +1,8 @@
 #include "targets.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <memory>
 
@@ -13,14 +16,13 @@ namespace {
 
 void check_flags(const CliOptions& cli) {
   if (!cli.unsupported.empty()) {
-    std::string flags;
-    for (const auto& f : cli.unsupported) flags += (flags.empty() ? "" : ", ") + f;
-    throw UsageError(flags +
-                     ": not supported yet: drsync has no PVC data mover built in, and it will "
-                     "not pretend to copy volume data. Replicate the volumes with your storage "
-                     "(or pv-migrate) before the Cutover, then run without " +
-                     (cli.unsupported.size() == 1 ? "this flag" : "these flags") +
-                     ". Embedders can install a mover as MigrationOptions::data_hook.");
+    throw UsageError(fmt::format(
+        "{}: not supported yet: drsync has no PVC data mover built in, and it will not pretend "
+        "to copy volume data. Replicate the volumes with your storage (or pv-migrate) before the "
+        "Cutover, then run without {}. Embedders can install a mover as "
+        "MigrationOptions::data_hook.",
+        fmt::join(cli.unsupported, ", "),
+        cli.unsupported.size() == 1 ? "this flag" : "these flags"));
   }
   if (cli.command == Command::Run && !cli.mode) {
     throw UsageError("--mode is required: Stage, Cutover or Failback");
@@ -67,7 +69,7 @@ std::shared_ptr<const drsync::ResourceModifiers> load_modifiers(const std::strin
   try {
     return std::make_shared<drsync::ResourceModifiers>(drsync::ResourceModifiers::load_file(path));
   } catch (const drsync::Error& e) {
-    throw UsageError(std::string("--resource-modifiers: ") + e.what());
+    throw UsageError(fmt::format("--resource-modifiers: {}", e.what()));
   }
 }
 
@@ -97,7 +99,7 @@ Targets resolve_targets(const CliOptions& cli) {
     try {
       plan = drsync::load_plan(cli.plan_file);
     } catch (const drsync::Error& e) {
-      throw UsageError(std::string("--plan: ") + e.what());
+      throw UsageError(fmt::format("--plan: {}", e.what()));
     }
     t.plan_name = plan.name.empty() ? cli.plan_file : plan.name;
     t.source = plan.source;
@@ -108,10 +110,10 @@ Targets resolve_targets(const CliOptions& cli) {
       t.pairs.push_back(Target{p.source, p.destination, std::move(p.options)});
     }
     if (t.pairs.empty()) {
-      throw UsageError(
-          "--plan " + cli.plan_file + ": no namespace pair matches --source-namespace " +
-          cli.source_namespace +
-          (cli.dest_namespace.empty() ? "" : " --dest-namespace " + cli.dest_namespace));
+      throw UsageError(fmt::format("--plan {}: no namespace pair matches --source-namespace {}{}{}",
+                                   cli.plan_file, cli.source_namespace,
+                                   cli.dest_namespace.empty() ? "" : " --dest-namespace ",
+                                   cli.dest_namespace));
     }
   } else {
     drsync::MigrationOptions o;
@@ -131,9 +133,10 @@ Targets resolve_targets(const CliOptions& cli) {
     if (modifiers) pair.options.sync.modifiers = modifiers;
     if (pair.options.sync.dry_run) {
       // A mode whose sync only validates but whose scaling is real would be a half dry run.
-      throw UsageError("--plan " + cli.plan_file + ": dryRun is set for namespace " +
-                       pair.source_namespace +
-                       ": remove it from the plan and use --dry-run, which writes nothing at all");
+      throw UsageError(fmt::format(
+          "--plan {}: dryRun is set for namespace {}: remove it from the plan and use --dry-run, "
+          "which writes nothing at all",
+          cli.plan_file, pair.source_namespace));
     }
   }
   return t;
@@ -145,9 +148,10 @@ Clusters connect(const Targets& t) {
   if (c.source.server() == c.dest.server()) {
     for (const auto& p : t.pairs) {
       if (p.source_namespace == p.dest_namespace) {
-        throw UsageError("the source and the destination are the same namespace " +
-                         p.source_namespace + " of the same cluster (" + c.source.server() +
-                         "): give --dest-namespace or another --dest-kubeconfig");
+        throw UsageError(fmt::format(
+            "the source and the destination are the same namespace {} of the same cluster ({}): "
+            "give --dest-namespace or another --dest-kubeconfig",
+            p.source_namespace, c.source.server()));
       }
     }
   }
