@@ -205,9 +205,13 @@ TEST_CASE("an explicit path starting with ~/ names a file in $HOME", "[kubeconfi
   CHECK(config.server == "https://prod.example");
   CHECK(config.origin == home.path(".kube/prod"));
   // The error names the expanded path, and "~user/" is not guessed at.
-  CHECK_THAT(config_error([] { load_kubeconfig(KubeconfigOptions{"~/.kube/dr", ""}); }),
+  CHECK_THAT(config_error([] {
+               load_kubeconfig(KubeconfigOptions{"~/.kube/dr", ""});
+             }),
              Catch::Contains(home.path(".kube/dr")));
-  CHECK_THAT(config_error([] { load_kubeconfig(KubeconfigOptions{"~root/x", ""}); }),
+  CHECK_THAT(config_error([] {
+               load_kubeconfig(KubeconfigOptions{"~root/x", ""});
+             }),
              Catch::Contains("~root/x"));
 }
 
