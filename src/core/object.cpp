@@ -40,7 +40,9 @@ Object::Object(std::shared_ptr<rapidjson::Document> doc, Value* value) noexcept
 
 Object Object::parse(std::string_view json) {
   auto doc = std::make_shared<rapidjson::Document>();
-  doc->Parse(json.data(), json.size());
+  // Full precision: a number must write back exactly as it was read (fuzz finding: 6e68 came
+  // back as 5.999999999999999e68). Only numbers with a fraction or exponent pay for it.
+  doc->Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (doc->HasParseError()) {
     throw Error(Errc::invalid_argument,
                 fmt::format("invalid JSON at offset {}: {}", doc->GetErrorOffset(),

@@ -274,7 +274,7 @@ def test_bad_kubeconfig_exit_1(clusters, namespaces, tmp_path):
 
 def unreachable_kubeconfig(clusters, tmp_path):
     text = open(clusters.kubeconfig("source")).read()
-    text = re.sub(r"server: https://127\.0\.0\.1:\d+", "server: https://127.0.0.1:1", text)
+    text = re.sub(r"server: https://[0-9.]+:\d+", "server: https://127.0.0.1:1", text)
     path = tmp_path / "unreachable.kubeconfig"
     path.write_text(text)
     return str(path)

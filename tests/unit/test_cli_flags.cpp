@@ -116,3 +116,11 @@ TEST_CASE("activate and deactivate take kubectl's cluster and namespace flags", 
   CHECK_THROWS_AS(parse({"activate", "--source-kubeconfig=x"}), UsageError);  // one cluster
   CHECK_THROWS_AS(parse({"activate", "shop"}), UsageError);                   // positional
 }
+
+TEST_CASE("durations too long to represent are usage errors (fuzz finding)", "[unit][cli]") {
+  CHECK(parse({"--wait-timeout=90"}).wait_timeout == std::chrono::seconds(90));
+  CHECK(parse({"--wait-timeout=1h30m"}).wait_timeout == std::chrono::seconds(5400));
+  // Was a signed overflow converting seconds to milliseconds.
+  CHECK_THROWS_AS(parse({"--wait-timeout=17777777777777777777"}), UsageError);
+  CHECK_THROWS_AS(parse({"--wait-timeout=9999999999999h"}), UsageError);
+}
