@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     FUZZ_ASSERT(e.what()[0] != '\0');
     return 0;
   }
-  if (o.single_cluster) FUZZ_ASSERT(o.mode == drsync::Mode::Activate || o.mode == drsync::Mode::Deactivate);
+  if (o.single_cluster)
+    FUZZ_ASSERT(o.mode == drsync::Mode::Activate || o.mode == drsync::Mode::Deactivate);
   for (const auto& [name, count] : o.scale_overrides)
     FUZZ_ASSERT(!name.empty() && count.find_first_not_of("0123456789") == std::string::npos);
   if (o.wait_timeout) FUZZ_ASSERT(o.wait_timeout->count() >= 0);

@@ -22,13 +22,14 @@ std::string token_of(std::string_view in) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   drsync::ExecConfig exec;
-  exec.api_version = data[0] % 2 ? "client.authentication.k8s.io/v1"
-                                 : "client.authentication.k8s.io/v1beta1";
+  exec.api_version =
+      data[0] % 2 ? "client.authentication.k8s.io/v1" : "client.authentication.k8s.io/v1beta1";
   std::string_view in = fuzz::text(data + 1, size - 1);
   try {
     auto cred = drsync::detail::parse_exec_credential(in, exec, "fuzz-plugin");
     const auto& c = cred.credentials;
-    FUZZ_ASSERT(!c.bearer_token.empty() || (!c.client_cert_pem.empty() && !c.client_key_pem.empty()));
+    FUZZ_ASSERT(!c.bearer_token.empty() ||
+                (!c.client_cert_pem.empty() && !c.client_key_pem.empty()));
   } catch (const drsync::Error& e) {
     FUZZ_ASSERT(e.code() == drsync::Errc::config);
     std::string token = token_of(in);

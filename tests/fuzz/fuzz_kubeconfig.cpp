@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   std::string list = (workdir() / "a").string() + ":" + (workdir() / "b").string();
   setenv("KUBECONFIG", list.c_str(), 1);
   drsync::RestConfig merged;
-  if (fuzz::accepts_only({drsync::Errc::config}, [&] { merged = drsync::load_kubeconfig(drsync::KubeconfigOptions{}); }))
+  if (fuzz::accepts_only({drsync::Errc::config},
+                         [&] { merged = drsync::load_kubeconfig(drsync::KubeconfigOptions{}); }))
     check(merged);
   return 0;
 }

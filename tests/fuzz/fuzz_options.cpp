@@ -21,10 +21,12 @@ void check(const drsync::MigrationOptions& o) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   std::string_view in = fuzz::text(data, size);
   drsync::MigrationOptions o;
-  if (fuzz::accepts_only({drsync::Errc::invalid_argument, drsync::Errc::config}, [&] { drsync::apply_options_document(o, in, "<fuzz>", "/nonexistent"); }))
+  if (fuzz::accepts_only({drsync::Errc::invalid_argument, drsync::Errc::config},
+                         [&] { drsync::apply_options_document(o, in, "<fuzz>", "/nonexistent"); }))
     check(o);
   drsync::DrPlan plan;
-  if (fuzz::accepts_only({drsync::Errc::invalid_argument, drsync::Errc::config}, [&] { plan = drsync::parse_plan(in, "<fuzz>", "/nonexistent"); })) {
+  if (fuzz::accepts_only({drsync::Errc::invalid_argument, drsync::Errc::config},
+                         [&] { plan = drsync::parse_plan(in, "<fuzz>", "/nonexistent"); })) {
     for (const auto& pair : plan.namespaces) {
       FUZZ_ASSERT(!pair.source.empty() && !pair.destination.empty());
       check(pair.options);
