@@ -30,6 +30,8 @@ const std::vector<FlagSpec>& specs() {
       {"exclude-resource-types", K::Value, "LIST", "do not copy these types (comma-separated)"},
       {"prune", K::Bool, "",
        "delete destination objects drsync copied that the source no longer has"},
+      {"exclude-cluster-resources", K::Bool, "",
+       "do not copy the ClusterRoles and ClusterRoleBindings of the namespace's ServiceAccounts"},
       {"resource-modifiers", K::Value, "FILE", "Velero-format resource modifier rules"},
       {"unmanaged", K::Value, "POLICY",
        "destination objects drsync did not create: skip (default), adopt or fail"},
@@ -235,6 +237,7 @@ void parse_run_flags(const ParsedFlags& f, CliOptions& o) {
     o.exclude_resource_types = split_list(f.last("exclude-resource-types"));
   }
   o.prune = optional_bool(f, "prune");
+  o.exclude_cluster_resources = optional_bool(f, "exclude-cluster-resources");
   o.resource_modifiers = f.last("resource-modifiers");
   if (f.has("unmanaged")) o.unmanaged = parse_unmanaged(f.last("unmanaged"));
   o.image_map = mappings(f, "image-map");

@@ -47,6 +47,7 @@ set(DRSYNC_LIBRARY_SOURCES
     src/rest/verbs.cpp
     src/rest/watch.cpp
     src/sync/applier.cpp
+    src/sync/cluster_deps.cpp
     src/sync/crds.cpp
     src/sync/diff.cpp
     src/sync/lister.cpp
@@ -98,6 +99,7 @@ set(DRSYNC_CLI_SOURCES
 set(DRSYNC_UNIT_TEST_SOURCES
     tests/catch_main.cpp
     tests/unit/stub_server.cpp
+    tests/unit/test_cluster_deps.cpp
     tests/unit/test_exec_plugin.cpp
     tests/unit/test_hash.cpp
     tests/unit/test_in_cluster.cpp

@@ -143,6 +143,7 @@ std::string MigrationReport::to_json() const {
     strings(w, "readiness", readiness);
     strings(w, "warnings", warnings);
     strings(w, "errors", errors);
+    strings(w, "notCopied", sync ? sync->not_copied : std::vector<std::string>{});
     if (sync) {
       w.Key("sync");
       w.StartObject();
@@ -193,6 +194,7 @@ std::string MigrationReport::to_markdown() const {
        << sync->count(Action::Create) << " created, " << sync->count(Action::Update) << " updated, "
        << sync->count(Action::Unchanged) << " unchanged, " << sync->count(Action::Prune)
        << " pruned, " << sync->errors.size() << " errors.\n";
+    for (const auto& n : sync->not_copied) md << "- Not copied: " << n << "\n";
   }
   auto table = [&](const char* title, const std::vector<WorkloadState>& list) {
     md << "\n## Final state: " << title << "\n\n";

@@ -84,6 +84,8 @@ class SyncResult:
     warnings: List[str]
     requests: Dict[str, Any]
     raw: Dict[str, Any] = field(repr=False)
+    #: what could not be copied and why (e.g. cluster-scoped objects without the RBAC rules)
+    not_copied: List[str] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         """Objects with this action: create, update, unchanged, skip, prune, conflict, error."""
@@ -95,7 +97,8 @@ class SyncResult:
                    duration_ms=int(doc.get("durationMs", 0)), counts=dict(doc.get("counts", {})),
                    objects=list(doc.get("objects", [])), errors=list(doc.get("errors", [])),
                    warnings=list(doc.get("warnings", [])),
-                   requests=dict(doc.get("requests", {})), raw=doc)
+                   requests=dict(doc.get("requests", {})), raw=doc,
+                   not_copied=list(doc.get("notCopied", [])))
 
 
 @dataclass(frozen=True)
