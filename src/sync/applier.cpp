@@ -251,7 +251,8 @@ void Applier::reread_round(std::vector<Write>& writes) {
           p.live = std::move(fresh);
         else
           p.action = Action::Create;
-        if (cluster_scoped(p)) set_used_by(p.desired, p.live ? &*p.live : nullptr, dest_ns_, !p.releases);
+        if (cluster_scoped(p))
+          set_used_by(p.desired, p.live ? &*p.live : nullptr, dest_ns_, !p.releases);
         w->step = Step::Send;
       } else if (fresh && owns(p, *fresh)) {
         // AlreadyExists: merge into ours (or the default ServiceAccount); never overwrite others'.

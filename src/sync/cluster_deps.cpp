@@ -176,7 +176,8 @@ class ClusterPlanner {
         set_used_by(p.desired, &live, in_.dest_ns, false);
         p.action = Action::Update;
         p.releases = true;
-        p.message = fmt::format("no longer used by {}; kept for {}", in_.dest_ns, join_users(users));
+        p.message =
+            fmt::format("no longer used by {}; kept for {}", in_.dest_ns, join_users(users));
       }
       plan.objects.push_back(std::move(p));
     }

@@ -36,7 +36,8 @@ bool crd_established(const Object& crd) {
   const rapidjson::Value* conditions = crd.find("/status/conditions");
   if (!conditions || !conditions->IsArray()) return false;
   for (const auto& c : conditions->GetArray()) {
-    if (json_str(json_get(c, "type")) == "Established") return json_str(json_get(c, "status")) == "True";
+    if (json_str(json_get(c, "type")) == "Established")
+      return json_str(json_get(c, "status")) == "True";
   }
   return false;
 }
@@ -61,8 +62,9 @@ void copy_crds(const Cluster& source, const Cluster& dest,
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   std::vector<std::string> waiting = group_resources;
   while (!waiting.empty() || !all_served(dest, group_resources)) {
-    std::erase_if(waiting,
-                  [&](const std::string& name) { return crd_established(dest.get(kCrds, "", name)); });
+    std::erase_if(waiting, [&](const std::string& name) {
+      return crd_established(dest.get(kCrds, "", name));
+    });
     if (waiting.empty() && all_served(dest, group_resources)) break;
     if (std::chrono::steady_clock::now() > deadline) {
       throw Error(Errc::timeout,

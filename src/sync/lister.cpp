@@ -90,8 +90,9 @@ void Lister::list_cluster(Snapshot& snap, const SyncOptions& options, Problems& 
   const char* side = "source";
   try {
     c.bindings.source = source_.list(*bindings, "");
-    bool any = std::any_of(c.bindings.source.items.begin(), c.bindings.source.items.end(),
-                           [&](const Object& b) { return binds_service_account_of(b, source_ns_); });
+    bool any =
+        std::any_of(c.bindings.source.items.begin(), c.bindings.source.items.end(),
+                    [&](const Object& b) { return binds_service_account_of(b, source_ns_); });
     if (!any && !options.prune) return;
     auto source_roles = std::async(std::launch::async, [&] { return source_.list(*roles, ""); });
     auto dest_roles = std::async(std::launch::async, [&] { return dest_.list(*roles, ""); });

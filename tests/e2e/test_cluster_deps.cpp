@@ -89,7 +89,8 @@ TEST_CASE("argo-cd's ClusterRoleBindings follow two renamed copies without colli
       auto b = dst.try_get(crbs(), "", name + "-" + d);
       REQUIRE(b.has_value());
       CHECK(json_str(b->find("/subjects/0/namespace")) == d);
-      CHECK(json_str(b->find("/subjects/0/name")) == name.substr(0, name.size() - suffix.size() - 1));
+      CHECK(json_str(b->find("/subjects/0/name")) ==
+            name.substr(0, name.size() - suffix.size() - 1));
       CHECK(json_str(b->find("/roleRef/name")) == name + "-" + d);
       CHECK(b->label(kManagedByLabel) == kManagedByValue);
       CHECK(b->annotation(kUsedByAnnotation) == d);

@@ -73,7 +73,8 @@ TEST_CASE("ledger invariants hold over random DR sequences", "[e2e][migration][p
         Object::parse(R"({"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"nightly"},
       "spec":{"schedule":"0 3 * * *","suspend":false,"jobTemplate":{"spec":{"template":{"spec":{
       "restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}}})"));
-    objs.push_back(Object::parse(R"({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent"},
+    objs.push_back(
+        Object::parse(R"({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent"},
       "spec":{"selector":{"matchLabels":{"app":"agent"}},"template":{"metadata":{"labels":{"app":"agent"}},
       "spec":{"nodeSelector":{"kubernetes.io/os":"linux"},"containers":[{"name":"c","image":"busybox"}]}}}})"));
     test::apply_objects(src, ns.name(), objs);

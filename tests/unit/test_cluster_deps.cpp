@@ -18,7 +18,8 @@ Object binding(const std::string& name, const std::string& role, const std::stri
                const std::string& extra = "") {
   return Object::parse(
       R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":")" +
-      name + R"(","uid":"u1","resourceVersion":"7"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":")" +
+      name +
+      R"(","uid":"u1","resourceVersion":"7"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":")" +
       role + R"("},"subjects":[{"kind":"ServiceAccount","name":"server","namespace":")" + sa_ns +
       R"("},{"kind":"User","name":"alice"})" + extra + "]}");
 }
@@ -84,7 +85,8 @@ TEST_CASE("cluster copies get a distinct name per renamed namespace", "[unit][cl
 }
 
 TEST_CASE("only the namespace's ServiceAccount subjects move", "[unit][cluster]") {
-  Object b = binding("b", "r", "app", R"(,{"kind":"ServiceAccount","name":"mon","namespace":"monitoring"})");
+  Object b = binding("b", "r", "app",
+                     R"(,{"kind":"ServiceAccount","name":"mon","namespace":"monitoring"})");
   CHECK(binds_service_account_of(b, "app"));
   CHECK(binds_service_account_of(b, "monitoring"));
   CHECK_FALSE(binds_service_account_of(b, "other"));
@@ -139,8 +141,8 @@ TEST_CASE("a renamed copy: binding and role renamed, subjects and roleRef follow
   same.listing.roles.source.items.push_back(role("argocd-server"));
   Plan p2 = same.plan("argocd", "argocd");
   REQUIRE(find(p2, "clusterrolebindings", "argocd-server") != nullptr);
-  CHECK_FALSE(
-      find(p2, "clusterrolebindings", "argocd-server")->desired.has_annotation(kOriginalNameAnnotation));
+  CHECK_FALSE(find(p2, "clusterrolebindings", "argocd-server")
+                  ->desired.has_annotation(kOriginalNameAnnotation));
 }
 
 TEST_CASE("an object drsync did not create is never written; its own copies are shared",

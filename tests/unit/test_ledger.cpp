@@ -61,7 +61,8 @@ TEST_CASE("a record that is not a count is ignored, and the keys are named", "[u
 TEST_CASE("a DaemonSet is stopped by a nodeSelector no node carries, and restored exactly",
           "[unit][ledger]") {
   ReplicaLedger ledger;
-  Object ds = Object::parse(R"({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent"},
+  Object ds =
+      Object::parse(R"({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent"},
     "spec":{"template":{"spec":{"nodeSelector":{"kubernetes.io/os":"linux"},
     "containers":[{"name":"c","image":"busybox"}]}}}})");
   REQUIRE(ledger.is_workload(ds));
