@@ -27,6 +27,8 @@ set(DRSYNC_LIBRARY_SOURCES
     src/migration/journal.cpp
     src/migration/migration_impl.cpp
     src/migration/names.cpp
+    src/migration/preflight.cpp
+    src/migration/preflight_checks.cpp
     src/migration/report.cpp
     src/migration/runner.cpp
     src/migration/scale_steps.cpp
