@@ -13,7 +13,7 @@
 
 namespace drsync_cli {
 
-enum class Command { Run, Status, Help, Version, VersionJson };
+enum class Command { Run, Status, Preflight, Help, Version, VersionJson };
 enum class LogLevel { Debug, Info, Warn, Error };
 enum class OutputFormat { Text, Json };
 

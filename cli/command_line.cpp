@@ -103,6 +103,7 @@ struct Subcommand {
 };
 constexpr Subcommand kSubcommands[] = {
     {"status", Command::Status, std::nullopt},
+    {"preflight", Command::Preflight, std::nullopt},
     {"activate", Command::Run, drsync::Mode::Activate},
     {"deactivate", Command::Run, drsync::Mode::Deactivate},
 };
@@ -286,7 +287,7 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
   if (!f.positional.empty()) {
     throw UsageError(fmt::format(
         "unexpected argument \"{}\" (booleans take --flag=true|false; the subcommands are "
-        "status, activate and deactivate, first)",
+        "status, preflight, activate and deactivate, first)",
         f.positional.front()));
   }
   if (single)
@@ -339,6 +340,7 @@ std::string usage_text(const CliOptions& cli) {
       "         --source-namespace NS [--dest-namespace NS] [flags]\n"
       "  drsync --mode=MODE --plan PLAN.yaml [flags]\n"
       "  drsync status --source-kubeconfig FILE --dest-kubeconfig FILE --source-namespace NS\n"
+      "  drsync preflight --source-kubeconfig FILE --dest-kubeconfig FILE --source-namespace NS\n"
       "  drsync activate|deactivate [--kubeconfig FILE] -n NS | --all-namespaces (see --help)\n"
       "\n"
       "Modes:\n"

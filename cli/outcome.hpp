@@ -26,6 +26,7 @@ struct Outcome {
   std::optional<drsync::SyncResult> plan;         // --dry-run: the sync plan
   std::vector<std::string> would;                 // --dry-run: what the mode would do, in order
   std::optional<drsync::MigrationStatus> status;  // status, --dry-run
+  std::optional<drsync::PreflightReport> preflight;  // preflight, --dry-run of Stage / Cutover
   double seconds = 0;
 };
 

@@ -90,6 +90,7 @@ set(DRSYNC_CLI_SOURCES
     cli/outcome.cpp
     cli/output_files.cpp
     cli/output_text.cpp
+    cli/preflight.cpp
     cli/progress.cpp
     cli/run_modes.cpp
     cli/status.cpp
@@ -110,6 +111,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/test_object_yaml.cpp
     tests/unit/test_options.cpp
     tests/unit/test_patches.cpp
+    tests/unit/test_preflight.cpp
     tests/unit/test_resource_modifiers.cpp
     tests/unit/test_select.cpp
     tests/unit/test_step_names.cpp
@@ -133,6 +135,7 @@ set(DRSYNC_E2E_TEST_SOURCES
     tests/e2e/test_daemonsets.cpp
     tests/e2e/test_ledger_properties.cpp
     tests/e2e/test_migration.cpp
+    tests/e2e/test_preflight.cpp
     tests/e2e/test_rest_verbs.cpp
     tests/e2e/test_smoke.cpp
     tests/e2e/test_sync.cpp

@@ -102,7 +102,10 @@ void check_quota(const Object& quota, const std::vector<WorkloadNeed>& workloads
   PodDemand total;
   for (const auto& w : workloads) {
     pods += w.pods;
-    for (const auto& r : kQuotaResources) total.*r.field += w.pod.*r.field * w.pods;
+    total.requests_cpu += w.pod.requests_cpu * static_cast<double>(w.pods);
+    total.requests_memory += w.pod.requests_memory * static_cast<double>(w.pods);
+    total.limits_cpu += w.pod.limits_cpu * static_cast<double>(w.pods);
+    total.limits_memory += w.pod.limits_memory * static_cast<double>(w.pods);
   }
   if (auto limit = parse_quantity(json_str(json_get(*hard, "pods"))); limit && pods > *limit)
     exceeded(quota, "pods", std::to_string(pods), json_str(json_get(*hard, "pods")).data(), out);
