@@ -173,11 +173,11 @@ DRSYNC_EXTERN(void) drsync_cluster_free(drsync_cluster* cluster);
 /* ---- Results ----------------------------------------------------------------------------- */
 
 typedef enum drsync_result_kind {
-  DRSYNC_RESULT_SYNC = 0,      /* drsync_sync_plan / drsync_sync_run */
-  DRSYNC_RESULT_MIGRATION = 1, /* a migration report: stage/cutover/failback/report */
-  DRSYNC_RESULT_STATUS = 2,    /* drsync_migration_status */
-  DRSYNC_RESULT_LEDGER = 3,    /* drsync_migration_ledger */
-  DRSYNC_RESULT_STEP_PLAN = 4, /* drsync_migration_plan */
+  DRSYNC_RESULT_SYNC = 0,       /* drsync_sync_plan / drsync_sync_run */
+  DRSYNC_RESULT_MIGRATION = 1,  /* a migration report: stage/cutover/failback/report */
+  DRSYNC_RESULT_STATUS = 2,     /* drsync_migration_status */
+  DRSYNC_RESULT_LEDGER = 3,     /* drsync_migration_ledger */
+  DRSYNC_RESULT_STEP_PLAN = 4,  /* drsync_migration_plan */
   DRSYNC_RESULT_NAMESPACES = 5, /* drsync_stopped_namespaces: ["shop", ...] */
   DRSYNC_RESULT_PREFLIGHT = 6   /* drsync_migration_preflight */
 } drsync_result_kind;

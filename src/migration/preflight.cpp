@@ -145,7 +145,8 @@ class Preflight {
       std::string name(json_str(i.find("/spec/ingressClassName")));
       if (name.empty()) name = std::string(i.annotation("kubernetes.io/ingress.class"));
       if (name.empty() || classes.count(name)) continue;
-      add(Severity::Warning, "ingress-class", fmt::format("ingresses.networking.k8s.io/{}", i.name()),
+      add(Severity::Warning, "ingress-class",
+          fmt::format("ingresses.networking.k8s.io/{}", i.name()),
           fmt::format("uses IngressClass {}, which the destination does not have", name),
           fmt::format("install an ingress controller with IngressClass {} in the destination, or "
                       "rewrite ingressClassName (resourceModifiers)",
@@ -229,7 +230,8 @@ void Preflight::quotas(const std::vector<Workload>& workloads) {
     Object copy = w.obj.clone();
     const auto* spec = copy.find("/spec/template/spec");
     if (!original || !spec) continue;
-    needs.push_back({workload_key(w), std::atoll(original->value.c_str()), detail::pod_demand(*spec)});
+    needs.push_back(
+        {workload_key(w), std::atoll(original->value.c_str()), detail::pod_demand(*spec)});
   }
   std::vector<detail::ClaimNeed> claims;
   if (quotas && !quotas->items.empty()) {
@@ -274,8 +276,9 @@ bool PreflightReport::ok() const noexcept {
 }
 
 std::size_t PreflightReport::count(Severity s) const noexcept {
-  return static_cast<std::size_t>(std::count_if(
-      findings.begin(), findings.end(), [s](const PreflightFinding& f) { return f.severity == s; }));
+  return static_cast<std::size_t>(
+      std::count_if(findings.begin(), findings.end(),
+                    [s](const PreflightFinding& f) { return f.severity == s; }));
 }
 
 std::vector<std::string> PreflightReport::lines(Severity s) const {

@@ -16,10 +16,20 @@ struct Suffix {
 };
 
 constexpr Suffix kSuffixes[] = {
-    {"Ki", 1024.0},  {"Mi", 1048576.0},  {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
-    {"Pi", 1.125899906842624e15}, {"Ei", 1.152921504606846976e18},
-    {"n", 1e-9},     {"u", 1e-6},        {"m", 1e-3},          {"k", 1e3},
-    {"M", 1e6},      {"G", 1e9},         {"T", 1e12},          {"P", 1e15},
+    {"Ki", 1024.0},
+    {"Mi", 1048576.0},
+    {"Gi", 1073741824.0},
+    {"Ti", 1099511627776.0},
+    {"Pi", 1.125899906842624e15},
+    {"Ei", 1.152921504606846976e18},
+    {"n", 1e-9},
+    {"u", 1e-6},
+    {"m", 1e-3},
+    {"k", 1e3},
+    {"M", 1e6},
+    {"G", 1e9},
+    {"T", 1e12},
+    {"P", 1e15},
     {"E", 1e18},
 };
 
@@ -54,8 +64,7 @@ constexpr Resource kQuotaResources[] = {
 
 void exceeded(const Object& quota, const std::string& key, const std::string& need,
               const std::string& hard, std::vector<PreflightFinding>& out) {
-  out.push_back({Severity::Error, "resource-quota",
-                 fmt::format("resourcequotas/{}", quota.name()),
+  out.push_back({Severity::Error, "resource-quota", fmt::format("resourcequotas/{}", quota.name()),
                  fmt::format("{} allows {} {}, the recorded replica counts need {}", quota.name(),
                              hard, key, need),
                  fmt::format("raise {} of ResourceQuota {} in the destination namespace to at "
@@ -151,16 +160,16 @@ void check_limit_range(const Object& range, const std::vector<Object>& workloads
           const bool too_big = max > 0 && std::max(request, limit) > max;
           const bool too_small = min > 0 && request > 0 && request < min;
           if (!too_big && !too_small) continue;
-          out.push_back(
-              {Severity::Error, "limit-range", fmt::format("limitranges/{}", range.name()),
-               fmt::format("container {} of {} {} asks for {} {} {} the range's {} {}",
-                           json_str(json_get(c, "name")), w.kind(), w.name(),
-                           too_big ? std::max(request, limit) : request, res,
-                           too_big ? "over" : "under", too_big ? "max" : "min",
-                           too_big ? max : min),
-               fmt::format("change LimitRange {} in the destination namespace, or the "
-                           "container's resources",
-                           range.name())});
+          out.push_back({Severity::Error, "limit-range",
+                         fmt::format("limitranges/{}", range.name()),
+                         fmt::format("container {} of {} {} asks for {} {} {} the range's {} {}",
+                                     json_str(json_get(c, "name")), w.kind(), w.name(),
+                                     too_big ? std::max(request, limit) : request, res,
+                                     too_big ? "over" : "under", too_big ? "max" : "min",
+                                     too_big ? max : min),
+                         fmt::format("change LimitRange {} in the destination namespace, or the "
+                                     "container's resources",
+                                     range.name())});
         }
       }
     }
@@ -201,11 +210,11 @@ void check_webhooks(const Object& config, const std::set<std::string>& group_res
       }
       const auto* groups = json_get(r, "apiGroups");
       const auto* resources = json_get(r, "resources");
-      if (!writes || !groups || !resources || !groups->IsArray() || !resources->IsArray())
-        continue;
+      if (!writes || !groups || !resources || !groups->IsArray() || !resources->IsArray()) continue;
       for (const auto& gr : group_resources) {
         auto dot = gr.find('.');
-        std::string res = gr.substr(0, dot), group = dot == std::string::npos ? "" : gr.substr(dot + 1);
+        std::string res = gr.substr(0, dot),
+                    group = dot == std::string::npos ? "" : gr.substr(dot + 1);
         bool g = false, rs = false;
         for (const auto& x : groups->GetArray()) g |= json_str(&x) == "*" || json_str(&x) == group;
         for (const auto& x : resources->GetArray()) {
@@ -218,10 +227,12 @@ void check_webhooks(const Object& config, const std::set<std::string>& group_res
     const bool fails = json_str(json_get(h, "failurePolicy")) != "Ignore";
     out.push_back(
         {Severity::Warning, "admission-webhook",
-         fmt::format("{}/{}", mutating ? "mutatingwebhookconfigurations" : "validatingwebhookconfigurations",
+         fmt::format("{}/{}",
+                     mutating ? "mutatingwebhookconfigurations" : "validatingwebhookconfigurations",
                      config.name()),
-         fmt::format("{} webhook {} intercepts writes of {}{}", mutating ? "mutating" : "validating",
-                     json_str(json_get(h, "name")), fmt::join(hit, ", "),
+         fmt::format("{} webhook {} intercepts writes of {}{}",
+                     mutating ? "mutating" : "validating", json_str(json_get(h, "name")),
+                     fmt::join(hit, ", "),
                      fails ? " (failurePolicy Fail: the writes fail while it is down)" : ""),
          "make sure the webhook's service runs in the destination and admits the copies, or "
          "narrow its namespaceSelector"});

@@ -34,12 +34,14 @@ TEST_CASE("preflight names a missing StorageClass and a too small quota, and sto
     "metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"storageClassName":"SC",
     "resources":{"requests":{"storage":"1Gi"}}}})"));
   objs.back().find("/spec/storageClassName")->SetString(fast.c_str(), objs.back().allocator());
-  objs.push_back(Object::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+  objs.push_back(
+      Object::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
     "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},
     "spec":{"containers":[{"name":"c","image":"busybox","resources":{"requests":{"cpu":"500m","memory":"64Mi"}}}]}}}})"));
   test::apply_objects(src, ns.name(), objs);
   std::vector<Object> quota;
-  quota.push_back(Object::parse(R"({"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"compute"},
+  quota.push_back(
+      Object::parse(R"({"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"compute"},
     "spec":{"hard":{"pods":"2","requests.cpu":"1","requests.memory":"1Gi"}}})"));
   test::apply_objects(dst, dns.name(), quota);
 

@@ -145,7 +145,7 @@ TEST_CASE("a renamed copy: binding and role renamed, subjects and roleRef follow
                   ->desired.has_annotation(kOriginalNameAnnotation));
 }
 
-TEST_CASE("an object drsync did not create is never written; its own copies are shared",
+TEST_CASE("an object drsync did not create is never written, its own copies are shared",
           "[unit][cluster]") {
   Fixture f;
   f.listing.bindings.source.items.push_back(binding("shared", "reader", "app"));

@@ -48,7 +48,8 @@ TEST_CASE("a container over a LimitRange max is an error", "[unit][preflight]") 
   Object range = Object::parse(R"({"kind":"LimitRange","metadata":{"name":"limits"},
     "spec":{"limits":[{"type":"Container","max":{"memory":"128Mi"}}]}})");
   std::vector<Object> workloads;
-  workloads.push_back(Object::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+  workloads.push_back(
+      Object::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
     "spec":{"template":{"spec":{"containers":[{"name":"c","resources":{"limits":{"memory":"1Gi"}}}]}}}})"));
   std::vector<PreflightFinding> out;
   check_limit_range(range, workloads, out);
@@ -66,7 +67,8 @@ TEST_CASE("pod references and webhooks on the writes", "[unit][preflight]") {
   CHECK(refs.runtime_class == "gvisor");
   CHECK(refs.pull_secrets == std::vector<std::string>{"regcred"});
 
-  Object hook = Object::parse(R"({"kind":"ValidatingWebhookConfiguration","metadata":{"name":"policy"},
+  Object hook =
+      Object::parse(R"({"kind":"ValidatingWebhookConfiguration","metadata":{"name":"policy"},
     "webhooks":[{"name":"deploy.policy.example.com","failurePolicy":"Fail",
       "rules":[{"operations":["CREATE"],"apiGroups":["apps"],"resources":["deployments"]}]},
      {"name":"pods.policy.example.com","rules":[{"operations":["*"],"apiGroups":[""],"resources":["pods"]}]}]})");
