@@ -403,7 +403,6 @@ def test_handles_are_freed_at_shutdown(clusters_dir: str) -> None:
 def test_preflight_names_a_missing_storage_class(source, dest, namespaces,
                                                  kubectl_source: Kubectl) -> None:
     ns = namespaces("pre")
-    kubectl_source("create", "namespace", ns)
     kubectl_source("-n", ns, "apply", "-f", "-", stdin="""
 apiVersion: v1
 kind: PersistentVolumeClaim
