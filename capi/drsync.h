@@ -173,12 +173,13 @@ DRSYNC_EXTERN(void) drsync_cluster_free(drsync_cluster* cluster);
 /* ---- Results ----------------------------------------------------------------------------- */
 
 typedef enum drsync_result_kind {
-  DRSYNC_RESULT_SYNC = 0,      /* drsync_sync_plan / drsync_sync_run */
-  DRSYNC_RESULT_MIGRATION = 1, /* a migration report: stage/cutover/failback/report */
-  DRSYNC_RESULT_STATUS = 2,    /* drsync_migration_status */
-  DRSYNC_RESULT_LEDGER = 3,    /* drsync_migration_ledger */
-  DRSYNC_RESULT_STEP_PLAN = 4, /* drsync_migration_plan */
-  DRSYNC_RESULT_NAMESPACES = 5 /* drsync_stopped_namespaces: ["shop", ...] */
+  DRSYNC_RESULT_SYNC = 0,       /* drsync_sync_plan / drsync_sync_run */
+  DRSYNC_RESULT_MIGRATION = 1,  /* a migration report: stage/cutover/failback/report */
+  DRSYNC_RESULT_STATUS = 2,     /* drsync_migration_status */
+  DRSYNC_RESULT_LEDGER = 3,     /* drsync_migration_ledger */
+  DRSYNC_RESULT_STEP_PLAN = 4,  /* drsync_migration_plan */
+  DRSYNC_RESULT_NAMESPACES = 5, /* drsync_stopped_namespaces: ["shop", ...] */
+  DRSYNC_RESULT_PREFLIGHT = 6   /* drsync_migration_preflight */
 } drsync_result_kind;
 
 DRSYNC_EXTERN(drsync_result_kind) drsync_result_kind_of(const drsync_result* result);
@@ -256,6 +257,15 @@ drsync_migration_step(drsync_migration* migration, const char* step, drsync_side
 DRSYNC_EXTERN(int)
 drsync_migration_plan(drsync_result** out, drsync_migration* migration, drsync_mode mode,
                       int preview);
+/* What in the destination would block (errors) or degrade (warnings) a recovery: types it does
+ * not serve, missing StorageClasses / IngressClasses / PriorityClasses / RuntimeClasses,
+ * imagePullSecrets not copied, ResourceQuotas and LimitRanges the recorded counts exceed,
+ * admission webhooks on the writes. Reads only. *out: a DRSYNC_RESULT_PREFLIGHT result,
+ * {"ok": bool, "findings": [{severity, check, object, message, fix}]}; drsync_result_ok is 1
+ * when there is no error. Stage and Cutover run it first and stop on an error unless forced.
+ * The caller frees *out with drsync_result_free. */
+DRSYNC_EXTERN(int)
+drsync_migration_preflight(drsync_result** out, drsync_migration* migration);
 /* The report of the last mode run on this handle (with the changes of steps run since). */
 DRSYNC_EXTERN(int) drsync_migration_report(drsync_result** out, const drsync_migration* migration);
 /* Which side is active, pending operations, the ledger of the destination. */

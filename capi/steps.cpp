@@ -91,4 +91,17 @@ int drsync_migration_plan(drsync_result** out, drsync_migration* migration, drsy
   });
 }
 
+int drsync_migration_preflight(drsync_result** out, drsync_migration* migration) {
+  return guarded([&]() -> int {
+    const char* fn = "drsync_migration_preflight";
+    reset_out(out, fn);
+    need(migration, fn, "migration");
+    auto report = migration->migration->preflight();
+    auto r = json_result(DRSYNC_RESULT_PREFLIGHT, report.to_json());
+    r->ok = report.ok();
+    *out = r.release();
+    return DRSYNC_OK;
+  });
+}
+
 }  // extern "C"

@@ -13,7 +13,7 @@
 
 namespace drsync_cli {
 
-enum class Command { Run, Status, Help, Version, VersionJson };
+enum class Command { Run, Status, Preflight, Help, Version, VersionJson };
 enum class LogLevel { Debug, Info, Warn, Error };
 enum class OutputFormat { Text, Json };
 
@@ -38,6 +38,7 @@ struct CliOptions {
   std::optional<std::vector<std::string>> resource_types;
   std::optional<std::vector<std::string>> exclude_resource_types;
   std::optional<bool> prune;
+  std::optional<bool> exclude_cluster_resources;
   std::string resource_modifiers;
   std::optional<drsync::UnmanagedPolicy> unmanaged;
   std::vector<std::pair<std::string, std::string>> image_map;

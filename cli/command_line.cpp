@@ -30,6 +30,8 @@ const std::vector<FlagSpec>& specs() {
       {"exclude-resource-types", K::Value, "LIST", "do not copy these types (comma-separated)"},
       {"prune", K::Bool, "",
        "delete destination objects drsync copied that the source no longer has"},
+      {"exclude-cluster-resources", K::Bool, "",
+       "do not copy the ClusterRoles and ClusterRoleBindings of the namespace's ServiceAccounts"},
       {"resource-modifiers", K::Value, "FILE", "Velero-format resource modifier rules"},
       {"unmanaged", K::Value, "POLICY",
        "destination objects drsync did not create: skip (default), adopt or fail"},
@@ -101,6 +103,7 @@ struct Subcommand {
 };
 constexpr Subcommand kSubcommands[] = {
     {"status", Command::Status, std::nullopt},
+    {"preflight", Command::Preflight, std::nullopt},
     {"activate", Command::Run, drsync::Mode::Activate},
     {"deactivate", Command::Run, drsync::Mode::Deactivate},
 };
@@ -235,6 +238,7 @@ void parse_run_flags(const ParsedFlags& f, CliOptions& o) {
     o.exclude_resource_types = split_list(f.last("exclude-resource-types"));
   }
   o.prune = optional_bool(f, "prune");
+  o.exclude_cluster_resources = optional_bool(f, "exclude-cluster-resources");
   o.resource_modifiers = f.last("resource-modifiers");
   if (f.has("unmanaged")) o.unmanaged = parse_unmanaged(f.last("unmanaged"));
   o.image_map = mappings(f, "image-map");
@@ -283,7 +287,7 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
   if (!f.positional.empty()) {
     throw UsageError(fmt::format(
         "unexpected argument \"{}\" (booleans take --flag=true|false; the subcommands are "
-        "status, activate and deactivate, first)",
+        "status, preflight, activate and deactivate, first)",
         f.positional.front()));
   }
   if (single)
@@ -336,6 +340,7 @@ std::string usage_text(const CliOptions& cli) {
       "         --source-namespace NS [--dest-namespace NS] [flags]\n"
       "  drsync --mode=MODE --plan PLAN.yaml [flags]\n"
       "  drsync status --source-kubeconfig FILE --dest-kubeconfig FILE --source-namespace NS\n"
+      "  drsync preflight --source-kubeconfig FILE --dest-kubeconfig FILE --source-namespace NS\n"
       "  drsync activate|deactivate [--kubeconfig FILE] -n NS | --all-namespaces (see --help)\n"
       "\n"
       "Modes:\n"

@@ -25,6 +25,11 @@ struct RunContext {
 std::vector<Outcome> run_modes(RunContext& ctx);
 std::vector<Outcome> run_dry_run(RunContext& ctx);
 std::vector<Outcome> run_status(RunContext& ctx);
+// `drsync preflight`: Migration::preflight of every pair; failed when a pair has an error.
+std::vector<Outcome> run_preflight(RunContext& ctx);
+// "error: persistentvolumeclaims/data: ... (fix: ...)" lines of a preflight, errors first; sets
+// the outcome failed (unless `forced`) when there is an error.
+void add_preflight(const drsync::PreflightReport& report, bool forced, Outcome& out);
 
 // The Migration of one pair: of two clusters, or of the one cluster of activate / deactivate.
 drsync::Migration migration_for(const RunContext& ctx, const Target& t,

@@ -39,7 +39,7 @@ std::string step_text(const drsync::PlannedStep& s) {
   return text + ":" + (lines.empty() ? " nothing to change" : lines);
 }
 
-void describe_plan(const drsync::StepPlan& plan, Outcome& out) {
+void describe_plan(const drsync::StepPlan& plan, bool force, Outcome& out) {
   if (!plan.nothing_to_do.empty()) {
     out.would.push_back(fmt::format("nothing to do: {}", plan.nothing_to_do));
     return;
@@ -50,6 +50,8 @@ void describe_plan(const drsync::StepPlan& plan, Outcome& out) {
     if (s.sync && !out.plan) out.plan = s.sync;
     out.would.push_back(step_text(s));
   }
+  // What the mode checks first: its errors stop it (unless forced).
+  if (plan.preflight) add_preflight(*plan.preflight, force, out);
   if (!plan.rollback.empty()) {
     std::string names;
     for (const auto& s : plan.rollback)
@@ -82,7 +84,7 @@ Outcome dry_run_one(RunContext& ctx, Mode mode, const Target& t) {
     drsync::Migration m = migration_for(ctx, t, o);
     out.status = m.status();  // reads only; does not probe the source with source_unavailable
     auto plan = m.plan(mode, true);
-    if (!refuse_unreachable_source(ctx, t, plan, out)) describe_plan(plan, out);
+    if (!refuse_unreachable_source(ctx, t, plan, out)) describe_plan(plan, o.force, out);
     if (out.plan && !out.plan->ok()) {
       out.result = Result::Failed;
       out.error = "the sync would fail: " + out.plan->errors.front();

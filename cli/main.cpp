@@ -43,6 +43,8 @@ int run(const CliOptions& cli) {
   std::vector<Outcome> outcomes;
   if (cli.command == Command::Status)
     outcomes = run_status(ctx);
+  else if (cli.command == Command::Preflight)
+    outcomes = run_preflight(ctx);
   else if (cli.dry_run)
     outcomes = run_dry_run(ctx);
   else

@@ -21,11 +21,12 @@ struct Outcome {
   std::string source_namespace;
   std::string dest_namespace;
   Result result = Result::Succeeded;
-  std::string error;                              // why it failed or was refused, with advice
-  std::optional<drsync::MigrationReport> report;  // a mode that ran (or was refused)
-  std::optional<drsync::SyncResult> plan;         // --dry-run: the sync plan
-  std::vector<std::string> would;                 // --dry-run: what the mode would do, in order
-  std::optional<drsync::MigrationStatus> status;  // status, --dry-run
+  std::string error;                                 // why it failed or was refused, with advice
+  std::optional<drsync::MigrationReport> report;     // a mode that ran (or was refused)
+  std::optional<drsync::SyncResult> plan;            // --dry-run: the sync plan
+  std::vector<std::string> would;                    // --dry-run: what the mode would do, in order
+  std::optional<drsync::MigrationStatus> status;     // status, --dry-run
+  std::optional<drsync::PreflightReport> preflight;  // preflight, --dry-run of Stage / Cutover
   double seconds = 0;
 };
 

@@ -46,6 +46,7 @@ Value outcome_json(const Outcome& o, Alloc& a) {
   }
   if (o.plan) v.AddMember("syncPlan", embed(o.plan->to_json(), a), a);
   if (o.status) v.AddMember("status", embed(o.status->to_json(), a), a);
+  if (o.preflight) v.AddMember("preflight", embed(o.preflight->to_json(), a), a);
   if (o.report) v.AddMember("report", embed(o.report->to_json(), a), a);
   return v;
 }

@@ -130,6 +130,7 @@ void print_status(std::FILE* out, const drsync::MigrationStatus& st) {
 
 std::string command_word(const CliOptions& cli) {
   if (cli.command == Command::Status) return "status";
+  if (cli.command == Command::Preflight) return "Preflight";
   return cli.mode ? drsync::mode_name(*cli.mode) : "?";
 }
 

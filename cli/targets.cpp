@@ -105,6 +105,7 @@ void apply_flags(const CliOptions& cli, drsync::MigrationOptions& o) {
   if (cli.resource_types) s.include_types = *cli.resource_types;
   if (cli.exclude_resource_types) s.exclude_types = *cli.exclude_resource_types;
   if (cli.prune) s.prune = *cli.prune;
+  if (cli.exclude_cluster_resources) s.cluster_resources = !*cli.exclude_cluster_resources;
   if (cli.unmanaged) s.unmanaged = *cli.unmanaged;
   merge_pairs(s.image_map, cli.image_map);
   for (const auto& [from, to] : cli.storage_class_map) s.storage_class_map[from] = to;

@@ -27,6 +27,8 @@ set(DRSYNC_LIBRARY_SOURCES
     src/migration/journal.cpp
     src/migration/migration_impl.cpp
     src/migration/names.cpp
+    src/migration/preflight.cpp
+    src/migration/preflight_checks.cpp
     src/migration/report.cpp
     src/migration/runner.cpp
     src/migration/scale_steps.cpp
@@ -47,6 +49,7 @@ set(DRSYNC_LIBRARY_SOURCES
     src/rest/verbs.cpp
     src/rest/watch.cpp
     src/sync/applier.cpp
+    src/sync/cluster_deps.cpp
     src/sync/crds.cpp
     src/sync/diff.cpp
     src/sync/lister.cpp
@@ -87,6 +90,7 @@ set(DRSYNC_CLI_SOURCES
     cli/outcome.cpp
     cli/output_files.cpp
     cli/output_text.cpp
+    cli/preflight.cpp
     cli/progress.cpp
     cli/run_modes.cpp
     cli/status.cpp
@@ -98,6 +102,7 @@ set(DRSYNC_CLI_SOURCES
 set(DRSYNC_UNIT_TEST_SOURCES
     tests/catch_main.cpp
     tests/unit/stub_server.cpp
+    tests/unit/test_cluster_deps.cpp
     tests/unit/test_exec_plugin.cpp
     tests/unit/test_hash.cpp
     tests/unit/test_in_cluster.cpp
@@ -106,6 +111,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/test_object_yaml.cpp
     tests/unit/test_options.cpp
     tests/unit/test_patches.cpp
+    tests/unit/test_preflight.cpp
     tests/unit/test_resource_modifiers.cpp
     tests/unit/test_select.cpp
     tests/unit/test_step_names.cpp
@@ -125,8 +131,11 @@ set(DRSYNC_CLI_TEST_SOURCES
 set(DRSYNC_E2E_TEST_SOURCES
     tests/catch_main.cpp
     tests/e2e/harness.cpp
+    tests/e2e/test_cluster_deps.cpp
+    tests/e2e/test_daemonsets.cpp
     tests/e2e/test_ledger_properties.cpp
     tests/e2e/test_migration.cpp
+    tests/e2e/test_preflight.cpp
     tests/e2e/test_rest_verbs.cpp
     tests/e2e/test_smoke.cpp
     tests/e2e/test_sync.cpp

@@ -48,8 +48,13 @@ inline constexpr ReplicaRecordKey kReplicaRecords[] = {
 
 enum class ScaleType { Int, Bool, String };
 
+// The key of the pod template's nodeSelector that stops a DaemonSet: no node carries it, so the
+// copy schedules nowhere; removing it restores the DaemonSet's own nodeSelector exactly.
+inline constexpr const char* kStoppedNodeSelector = "drsync.io/stopped";
+
 // Where a kind keeps its scale: Deployment /spec/replicas (int, stopped 0), CronJob /spec/suspend
-// (bool, stopped true), or a user-declared kind such as a RabbitmqCluster's /spec/replicas or a
+// (bool, stopped true), DaemonSet the nodeSelector key kStoppedNodeSelector (stopped "true",
+// running when absent), or a user-declared kind such as a RabbitmqCluster's /spec/replicas or a
 // CassandraDatacenter's /spec/stopped (bool, stopped true) — like Stork's ApplicationRegistration.
 struct ScaleSpec {
   std::string group;  // "apps", "batch", "rabbitmq.com"
@@ -57,6 +62,8 @@ struct ScaleSpec {
   std::string path;  // JSON pointer
   ScaleType type = ScaleType::Int;
   std::string stopped_value;  // "0", "true", ...
+  // The value "" means the field is absent (set: removed; a merge patch: null). DaemonSets.
+  bool absent_when_empty = false;
   bool replicas() const noexcept { return path == "/spec/replicas" && type == ScaleType::Int; }
 };
 

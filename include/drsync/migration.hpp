@@ -155,6 +155,31 @@ struct StepResult {
   std::vector<std::string> warnings;
 };
 
+enum class Severity { Error, Warning, Info };
+DRSYNC_API const char* severity_name(Severity s) noexcept;  // "error", "warning", "info"
+
+// One thing in the destination that would block (error) or degrade (warning) a recovery, found
+// before it is needed (Migration::preflight).
+struct PreflightFinding {
+  Severity severity = Severity::Warning;
+  // served-types, storage-class, ingress-class, priority-class, runtime-class, image-pull-secret,
+  // resource-quota, limit-range, admission-webhook, not-checked
+  std::string check;
+  std::string object;  // what it is about: "persistentvolumeclaims/data", "resourcequotas/compute"
+  std::string message;
+  std::string fix;  // what to do about it
+};
+
+struct DRSYNC_API PreflightReport {
+  std::vector<PreflightFinding> findings;
+  // No error: the modes may run (warnings are reported).
+  bool ok() const noexcept;
+  std::size_t count(Severity s) const noexcept;
+  // "error: persistentvolumeclaims/data: ... (fix: ...)", one line per finding of `s`.
+  std::vector<std::string> lines(Severity s) const;
+  std::string to_json() const;
+};
+
 // The steps a mode would run, after the same refusal checks the mode runs (fencing, a pending
 // operation, the source's reachability).
 struct DRSYNC_API StepPlan {
@@ -166,6 +191,7 @@ struct DRSYNC_API StepPlan {
   std::vector<PlannedStep> rollback;  // after a wait_ready timeout, with rollback_on_failure
   std::vector<StepRecord> skipped;    // steps left out, with why ("source unreachable")
   std::vector<std::string> warnings;
+  std::optional<PreflightReport> preflight;  // plan(Stage or Cutover, preview = true)
   std::string to_json() const;
 };
 
@@ -183,6 +209,7 @@ struct DRSYNC_API MigrationReport {
   std::vector<std::string> warnings;
   std::vector<std::string> errors;
   std::optional<SyncResult> sync;
+  std::optional<PreflightReport> preflight;  // Stage and Cutover (with a reachable source)
   std::vector<WorkloadState> source_state;
   std::vector<WorkloadState> dest_state;
   std::string to_json() const;
@@ -233,6 +260,14 @@ class DRSYNC_API Migration {
   // mode would throw). Reads only. With `preview`, each step also says what it would change (the
   // sync plan with diffs, the scale of each workload before and after).
   StepPlan plan(Mode mode, bool preview = false);
+
+  // What in the destination would block or degrade a recovery of the source namespace, from
+  // reads only: types the destination does not serve, StorageClasses / IngressClasses /
+  // PriorityClasses / RuntimeClasses referenced and missing (after storageClassMap),
+  // imagePullSecrets referenced and not copied, ResourceQuotas and LimitRanges of the destination
+  // namespace that the recorded counts would exceed, admission webhooks that will intercept the
+  // writes. Stage and Cutover run it first: an error stops them unless options().force.
+  PreflightReport preflight();
 
   // The steps (each idempotent), returning what they did (also added to report()). `from`/`to`
   // follow the mode being run: during a cutover the sync goes source -> destination, during a

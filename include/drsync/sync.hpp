@@ -26,6 +26,12 @@ inline constexpr const char* kIgnoreMarker = "drsync.io/ignore";
 inline constexpr const char* kDrSyncerIgnoreMarker = "dr-syncer.io/ignore";
 // The ConfigMap in which each side keeps drsync's state (role, journal); never copied.
 inline constexpr const char* kStateConfigMap = "drsync-state";
+// On a cluster-scoped copy (ClusterRole, ClusterRoleBinding): the destination namespaces that use
+// it, comma-separated; a prune deletes it only when no namespace is left.
+inline constexpr const char* kUsedByAnnotation = "drsync.io/used-by";
+// On a cluster-scoped copy made for a renamed namespace: the original's name and namespace.
+inline constexpr const char* kOriginalNameAnnotation = "drsync.io/original-name";
+inline constexpr const char* kOriginalNamespaceAnnotation = "drsync.io/original-namespace";
 
 enum class Action { Create, Update, Unchanged, Skip, Prune, Conflict, Error };
 inline constexpr Action kAllActions[] = {Action::Create, Action::Update, Action::Unchanged,
@@ -53,6 +59,9 @@ struct SyncOptions {
   bool include_jobs = false;
   bool include_custom_resources = true;  // those whose CRD exists in the destination
   bool copy_crds = false;                // copy missing CRDs instead of failing
+  // Cluster-scoped dependencies: the ClusterRoleBindings whose subjects include a ServiceAccount
+  // of the source namespace and the ClusterRoles they reference (docs/sync.md).
+  bool cluster_resources = true;
   std::string label_selector;
 
   bool prune = false;
@@ -92,6 +101,9 @@ struct DRSYNC_API SyncResult {
   std::map<Action, int> counts;
   std::vector<std::string> warnings;
   std::vector<std::string> errors;
+  // What could not be copied and why (e.g. cluster-scoped objects the identity may not read or
+  // write): reported, not an error. Each line is also among the warnings.
+  std::vector<std::string> not_copied;
   Errc error_code = Errc::ok;  // the cause of the first error
   std::chrono::milliseconds duration{0};
   RequestStats source_requests;

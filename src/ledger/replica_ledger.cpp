@@ -68,6 +68,10 @@ ReplicaLedger::ReplicaLedger(std::vector<ScaleSpec> extra) {
       {"batch", "CronJob", "/spec/suspend", ScaleType::Bool, "true"},
       // A copied Job must not run in the DR copy either (Job suspension, Kubernetes >= 1.24).
       {"batch", "Job", "/spec/suspend", ScaleType::Bool, "true"},
+      // A DaemonSet has no scale: its copy gets a nodeSelector no node carries (and runs again
+      // when the key is removed, whatever nodeSelector it had).
+      {"apps", "DaemonSet", "/spec/template/spec/nodeSelector/drsync.io~1stopped",
+       ScaleType::String, "true", true},
   };
   for (auto& s : extra) {
     if (s.path.empty() || s.path.front() != '/') {
@@ -180,16 +184,24 @@ void ReplicaLedger::clear_record(Object& obj) const {
 void ReplicaLedger::set_value(Object& obj, std::string_view value) const {
   const ScaleSpec* spec = spec_for(obj.group(), obj.kind());
   if (spec == nullptr) return;
+  if (spec->absent_when_empty && value.empty()) {
+    rapidjson::Pointer(spec->path.c_str()).Erase(obj.json());
+    return;
+  }
   rapidjson::Pointer(spec->path.c_str())
       .Set(obj.json(), typed_value(spec->type, value, obj.allocator()), obj.allocator());
 }
 
 void ReplicaLedger::keep_live_scale(Object& desired, const Object& live) const {
   const ScaleSpec* spec = spec_for(live.group(), live.kind());
-  const Value* v = spec ? live.find(spec->path) : nullptr;
-  if (v)
+  if (spec == nullptr) return;
+  const Value* v = live.find(spec->path);
+  if (v) {
     rapidjson::Pointer(spec->path.c_str())
         .Set(desired.json(), Value(*v, desired.allocator()), desired.allocator());
+  } else if (spec->absent_when_empty) {
+    rapidjson::Pointer(spec->path.c_str()).Erase(desired.json());  // running: no key
+  }
 }
 
 void ReplicaLedger::set_stopped(Object& obj) const {
@@ -201,7 +213,10 @@ std::string ReplicaLedger::scale_patch(const ScaleSpec& spec, std::string_view v
                                        const std::optional<ScaleValue>& rec, bool clear) const {
   Object patch;
   auto& a = patch.allocator();
-  rapidjson::Pointer(spec.path.c_str()).Set(patch.json(), typed_value(spec.type, value, a), a);
+  // JSON merge patch: null removes a field whose running value is its absence.
+  Value v = spec.absent_when_empty && value.empty() ? Value(rapidjson::kNullType)
+                                                    : typed_value(spec.type, value, a);
+  rapidjson::Pointer(spec.path.c_str()).Set(patch.json(), v, a);
   if (rec || clear) {
     Value annotations(rapidjson::kObjectType);
     if (clear) {

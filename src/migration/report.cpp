@@ -86,7 +86,34 @@ void planned_steps(Writer& w, const char* k, const std::vector<PlannedStep>& lis
   w.EndArray();
 }
 
+void preflight_json(Writer& w, const PreflightReport& r) {
+  w.StartObject();
+  w.Key("ok");
+  w.Bool(r.ok());
+  w.Key("findings");
+  w.StartArray();
+  for (const auto& f : r.findings) {
+    w.StartObject();
+    kv(w, "severity", severity_name(f.severity));
+    kv(w, "check", f.check);
+    kv(w, "object", f.object);
+    kv(w, "message", f.message);
+    kv(w, "fix", f.fix);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
 }  // namespace
+
+std::string PreflightReport::to_json() const {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.SetIndent(' ', 2);
+  preflight_json(w, *this);
+  return buf.GetString();
+}
 
 std::string StepPlan::to_json() const {
   return json_object([&](Writer& w) {
@@ -108,6 +135,10 @@ std::string StepPlan::to_json() const {
     }
     w.EndArray();
     strings(w, "warnings", warnings);
+    if (preflight) {
+      w.Key("preflight");
+      preflight_json(w, *preflight);
+    }
   });
 }
 
@@ -143,6 +174,11 @@ std::string MigrationReport::to_json() const {
     strings(w, "readiness", readiness);
     strings(w, "warnings", warnings);
     strings(w, "errors", errors);
+    strings(w, "notCopied", sync ? sync->not_copied : std::vector<std::string>{});
+    if (preflight) {
+      w.Key("preflight");
+      preflight_json(w, *preflight);
+    }
     if (sync) {
       w.Key("sync");
       w.StartObject();
@@ -193,6 +229,14 @@ std::string MigrationReport::to_markdown() const {
        << sync->count(Action::Create) << " created, " << sync->count(Action::Update) << " updated, "
        << sync->count(Action::Unchanged) << " unchanged, " << sync->count(Action::Prune)
        << " pruned, " << sync->errors.size() << " errors.\n";
+    for (const auto& n : sync->not_copied) md << "- Not copied: " << n << "\n";
+  }
+  if (preflight && !preflight->findings.empty()) {
+    md << "\n## Preflight\n\n| severity | object | finding | fix |\n| --- | --- | --- | --- |\n";
+    for (const auto& f : preflight->findings) {
+      md << "| " << severity_name(f.severity) << " | " << f.object << " | " << f.message << " | "
+         << f.fix << " |\n";
+    }
   }
   auto table = [&](const char* title, const std::vector<WorkloadState>& list) {
     md << "\n## Final state: " << title << "\n\n";

@@ -18,6 +18,7 @@ class Runner {
     StepPlan plan = m_.steps_for(mode_, a);
     m_.source_reachable = a.source_reachable;
     if (!plan.nothing_to_do.empty()) return nothing_to_do(a, plan.nothing_to_do);
+    if (!preflight_passes(a)) return refused_by_preflight();
     begin_journal(a);
     for (auto& w : plan.warnings) m_.report.warnings.push_back(w);
     for (auto s : plan.skipped) skipped(std::move(s));
@@ -104,6 +105,38 @@ class Runner {
       throw Error(Errc::cancelled, fmt::format("step hook {} {} failed: {}",
                                                before ? "before" : "after", name, e.what()));
     }
+  }
+
+  // Stage and Cutover check the destination first (Migration::preflight): warnings are
+  // reported; an error stops the mode before any write, unless forced.
+  bool preflight_passes(const Admission& a) {
+    if ((mode_ != Mode::Stage && mode_ != Mode::Cutover) || !a.source_reachable) return true;
+    PreflightReport pre;
+    try {
+      pre = self_.preflight();
+    } catch (const Error& e) {
+      if (e.code() == Errc::cancelled) throw;
+      m_.report.warnings.push_back(fmt::format("preflight not run: {}", e.what()));
+      return true;
+    }
+    for (auto& l : pre.lines(Severity::Warning)) m_.report.warnings.push_back(std::move(l));
+    auto& errors = m_.options.force ? m_.report.warnings : m_.report.errors;
+    for (auto& l : pre.lines(Severity::Error)) errors.push_back(std::move(l));
+    const bool ok = pre.ok();
+    m_.report.preflight = std::move(pre);
+    return ok || m_.options.force;
+  }
+
+  MigrationReport refused_by_preflight() {
+    const std::string now = detail::now_rfc3339();
+    m_.report.steps.push_back(StepRecord{
+        "preflight", now, now, "failed",
+        fmt::format("{} error(s) in the destination would block recovery; fix them or force",
+                    m_.report.preflight->count(Severity::Error))});
+    m_.report.ok = false;
+    m_.report.source_reachable = m_.source_reachable;
+    m_.report.finished = now;
+    return m_.report;
   }
 
   void begin_report() {

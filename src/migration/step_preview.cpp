@@ -80,6 +80,10 @@ StepPlan Migration::plan(Mode mode, bool preview) {
   if (!preview) return plan;
   Preview p(m, a);
   for (auto& s : plan.steps) p.fill(s);
+  // What the mode itself checks first (and would stop at).
+  if ((mode == Mode::Stage || mode == Mode::Cutover) && a.source_reachable &&
+      plan.nothing_to_do.empty())
+    plan.preflight = preflight();
   return plan;
 }
 

@@ -86,6 +86,10 @@ std::string ready_text(const Object& obj) {
   if (kind == "StatefulSet" || kind == "ReplicaSet") {
     return std::to_string(int_at(obj, "/status/readyReplicas", 0)) + "/" + std::to_string(want);
   }
+  if (kind == "DaemonSet") {
+    return std::to_string(int_at(obj, "/status/numberReady", 0)) + "/" +
+           std::to_string(int_at(obj, "/status/desiredNumberScheduled", 0));
+  }
   return {};
 }
 
@@ -100,6 +104,12 @@ bool is_ready(const Object& obj) {
   }
   if (kind == "StatefulSet" || kind == "ReplicaSet") {
     return int_at(obj, "/status/readyReplicas", 0) >= want;
+  }
+  if (kind == "DaemonSet") {
+    // Every node it should run on has an up-to-date, ready Pod.
+    std::int64_t nodes = int_at(obj, "/status/desiredNumberScheduled", 0);
+    return int_at(obj, "/status/numberReady", 0) >= nodes &&
+           int_at(obj, "/status/updatedNumberScheduled", 0) >= nodes;
   }
   return true;
 }

@@ -26,7 +26,8 @@ std::vector<Workload> list_workloads(const Cluster& c, const std::string& ns,
 // "web", "deployments/web", "deployments.apps/web" name `w`.
 bool name_matches(const std::string& pattern, const Workload& w);
 bool selector_matches(const std::string& selector, const Object& obj);
-// "2/3" for replica workloads (ready or available / desired), "" for the others.
+// "2/3" for replica workloads (ready or available / desired) and DaemonSets (ready / nodes it
+// should run on), "" for the others.
 std::string ready_text(const Object& obj);
 bool is_ready(const Object& obj);
 // Whether a Pod was created by one of the workloads (directly, or through a ReplicaSet of a

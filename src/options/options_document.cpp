@@ -167,6 +167,7 @@ void read_sync_options(Reader& r, SyncOptions& s, const std::string& base_dir) {
   r.boolean("includeJobs", s.include_jobs);
   r.boolean("includeCustomResources", s.include_custom_resources);
   r.boolean("copyCRDs", s.copy_crds);
+  r.boolean("clusterResources", s.cluster_resources);
   r.string("labelSelector", s.label_selector);
   r.boolean("prune", s.prune);
   r.boolean("dryRun", s.dry_run);

@@ -146,7 +146,8 @@ Request RestRequest::build() const {
     r.path = prefix_;
     if (namespaced_ && !namespace_.empty()) r.path += fmt::format("/namespaces/{}", namespace_);
     r.path += "/" + resource_;
-    if (!name_.empty() && verb_ != Verb::Create) r.path += "/" + name_;
+    // A create posts to the collection, except on a subresource (serviceaccounts/NAME/token).
+    if (!name_.empty() && (verb_ != Verb::Create || !subresource_.empty())) r.path += "/" + name_;
     if (!subresource_.empty()) r.path += "/" + subresource_;
   }
   return r;

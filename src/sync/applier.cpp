@@ -7,6 +7,7 @@
 #include <map>
 #include <thread>
 
+#include "sync/cluster_deps.hpp"
 #include "transform/destination_fields.hpp"
 
 namespace drsync::detail {
@@ -34,6 +35,17 @@ std::string immutable_fields(const Error& e) {
     fields += fields.empty() ? c.field : ", " + c.field;
   }
   return fields;
+}
+
+bool cluster_scoped(const PlannedObject& p) {
+  return !p.type->info.namespaced;
+}
+
+// A cluster-scoped copy that could not be written for want of permission, or a prune that found
+// the object changed since it was listed: reported and left, not a failure of the copy.
+bool excused(const PlannedObject& p, const Error& e) {
+  if (!cluster_scoped(p)) return false;
+  return e.code() == Errc::forbidden || (p.action == Action::Prune && e.code() == Errc::conflict);
 }
 
 }  // namespace
@@ -87,7 +99,14 @@ void Applier::apply_tier(std::vector<Write>& writes, Problems& problems) {
   auto settle = [&](Write& w) {
     if (w.settled || w.pending()) return;
     w.settled = true;
-    if (w.step == Step::Failed) {
+    if (w.step == Step::Failed && excused(*w.p, *w.error)) {
+      const bool forbidden = w.error->code() == Errc::forbidden;
+      w.p->message = fmt::format("{}: {}", forbidden ? "not permitted" : "changed meanwhile, left",
+                                 w.error->what());
+      std::string line = fmt::format("{}: {}", w.p->label(), w.p->message);
+      forbidden ? problems.not_copy(std::move(line)) : problems.warn(std::move(line));
+      w.p->action = Action::Skip;
+    } else if (w.step == Step::Failed) {
       w.p->action = Action::Error;
       w.p->error = w.error->code();
       w.p->message = w.error->what();
@@ -142,6 +161,8 @@ RestRequest Applier::write_request(const PlannedObject& p) const {
       DeleteOptions del;
       del.propagation_policy = "Background";
       del.dry_run = ctx_.options->dry_run;
+      // Shared by namespaces: deleted only as listed, with no user added since.
+      if (cluster_scoped(p)) del.precondition_resource_version = p.live->resource_version();
       return dest_.request(Verb::Delete)
           .resource(r)
           .in_namespace(dest_ns_)
@@ -230,10 +251,13 @@ void Applier::reread_round(std::vector<Write>& writes) {
           p.live = std::move(fresh);
         else
           p.action = Action::Create;
+        if (cluster_scoped(p))
+          set_used_by(p.desired, p.live ? &*p.live : nullptr, dest_ns_, !p.releases);
         w->step = Step::Send;
-      } else if (fresh && (p.merge_only || fresh->label(kSourceIdLabel) == ctx_.source_id)) {
+      } else if (fresh && owns(p, *fresh)) {
         // AlreadyExists: merge into ours (or the default ServiceAccount); never overwrite others'.
         p.live = std::move(fresh);
+        if (cluster_scoped(p)) set_used_by(p.desired, &*p.live, dest_ns_, true);
         p.action = Action::Update;
         w->step = Step::Send;
       } else {
@@ -243,6 +267,13 @@ void Applier::reread_round(std::vector<Write>& writes) {
       w->fail(e, fmt::format("{}: {}", p.label(), e.what()));
     }
   }
+}
+
+bool Applier::owns(const PlannedObject& p, const Object& live) const {
+  if (p.merge_only) return true;
+  // A cluster-scoped copy is shared by the namespaces that use it: any drsync copy is ours.
+  if (cluster_scoped(p)) return is_managed(live);
+  return live.label(kSourceIdLabel) == ctx_.source_id;
 }
 
 void Applier::recreate_round(std::vector<Write>& writes) {

@@ -50,6 +50,8 @@ class Applier {
   RestRequest write_request(const PlannedObject& p) const;
   void on_response(Write& w, const Response& response) const;
   void on_immutable(Write& w, const Error& e) const;
+  // Whether an existing `live` object may be written over for `p`.
+  bool owns(const PlannedObject& p, const Object& live) const;
 
   Cluster dest_;
   std::string dest_ns_;

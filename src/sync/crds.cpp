@@ -1,6 +1,7 @@
 #include "sync/crds.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <thread>
@@ -31,6 +32,16 @@ bool all_served(const Cluster& dest, const std::vector<std::string>& group_resou
 
 }  // namespace
 
+bool crd_established(const Object& crd) {
+  const rapidjson::Value* conditions = crd.find("/status/conditions");
+  if (!conditions || !conditions->IsArray()) return false;
+  for (const auto& c : conditions->GetArray()) {
+    if (json_str(json_get(c, "type")) == "Established")
+      return json_str(json_get(c, "status")) == "True";
+  }
+  return false;
+}
+
 void copy_crds(const Cluster& source, const Cluster& dest,
                const std::vector<std::string>& group_resources, bool dry_run, Problems& problems) {
   WriteOptions write;
@@ -47,11 +58,19 @@ void copy_crds(const Cluster& source, const Cluster& dest,
     }
   }
   if (dry_run) return;
+  // Established first (the API server accepts their custom resources), then in discovery.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!all_served(dest, group_resources)) {
+  std::vector<std::string> waiting = group_resources;
+  while (!waiting.empty() || !all_served(dest, group_resources)) {
+    std::erase_if(waiting, [&](const std::string& name) {
+      return crd_established(dest.get(kCrds, "", name));
+    });
+    if (waiting.empty() && all_served(dest, group_resources)) break;
     if (std::chrono::steady_clock::now() > deadline) {
       throw Error(Errc::timeout,
-                  "copied CustomResourceDefinitions are not served by the destination after 60 s");
+                  fmt::format("copied CustomResourceDefinitions are not Established and served by "
+                              "the destination after 60 s: {}",
+                              fmt::join(waiting.empty() ? group_resources : waiting, ", ")));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }

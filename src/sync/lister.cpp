@@ -4,9 +4,19 @@
 
 #include <algorithm>
 #include <future>
+#include <optional>
+
+#include "sync/cluster_deps.hpp"
 
 namespace drsync::detail {
 namespace {
+
+std::optional<ResourceInfo> rbac_type(const Cluster& c, std::string_view resource) {
+  for (const auto& r : c.resources()) {
+    if (r.group == "rbac.authorization.k8s.io" && r.resource == resource) return r;
+  }
+  return std::nullopt;
+}
 
 bool serves(const std::vector<ResourceInfo>& served, const ResourceInfo& r) {
   return std::any_of(served.begin(), served.end(), [&](const ResourceInfo& d) {
@@ -66,6 +76,42 @@ void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems
     }
     if (t.dest_served) t.dest = dest_lists[i].get();
   }
+}
+
+void Lister::list_cluster(Snapshot& snap, const SyncOptions& options, Problems& problems) const {
+  if (!options.cluster_resources) return;
+  auto roles = rbac_type(source_, "clusterroles");
+  auto bindings = rbac_type(source_, "clusterrolebindings");
+  if (!roles || !bindings) return;
+  ClusterListing& c = snap.cluster;
+  // ClusterRoles before the bindings that refer to them; both before the namespace's workloads.
+  c.roles.type = SelectedType{*roles, 2, false};
+  c.bindings.type = SelectedType{*bindings, 3, false};
+  const char* side = "source";
+  try {
+    c.bindings.source = source_.list(*bindings, "");
+    bool any =
+        std::any_of(c.bindings.source.items.begin(), c.bindings.source.items.end(),
+                    [&](const Object& b) { return binds_service_account_of(b, source_ns_); });
+    if (!any && !options.prune) return;
+    auto source_roles = std::async(std::launch::async, [&] { return source_.list(*roles, ""); });
+    auto dest_roles = std::async(std::launch::async, [&] { return dest_.list(*roles, ""); });
+    auto dest_bindings = std::async(std::launch::async, [&] { return dest_.list(*bindings, ""); });
+    c.roles.source = source_roles.get();
+    side = "destination";
+    c.roles.dest = dest_roles.get();
+    c.bindings.dest = dest_bindings.get();
+  } catch (const Error& e) {
+    if (e.code() != Errc::forbidden) throw;
+    problems.not_copy(fmt::format(
+        "cluster-scoped dependencies of {} (ClusterRoleBindings of its ServiceAccounts, their "
+        "ClusterRoles): not permitted in the {} cluster, not copied — grant the cluster-level "
+        "rules of docs/rbac.md, or exclude them (--exclude-cluster-resources): {}",
+        source_ns_, side, e.what()));
+    return;
+  }
+  c.roles.dest_served = c.bindings.dest_served = true;
+  c.listed = true;
 }
 
 void Lister::list_newly_served(Snapshot& snapshot) const {

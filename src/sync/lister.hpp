@@ -22,6 +22,10 @@ class Lister {
   // Lists on the destination the types it did not serve when `snapshot` was taken and serves now
   // (after their CustomResourceDefinitions were copied).
   void list_newly_served(Snapshot& snapshot) const;
+  // With options.cluster_resources: every ClusterRoleBinding and ClusterRole of both sides (only
+  // the source's bindings when none binds a ServiceAccount of the namespace and nothing is
+  // pruned). Not permitted (403) on either side: reported as not copied, nothing listed.
+  void list_cluster(Snapshot& snapshot, const SyncOptions& options, Problems& problems) const;
 
  private:
   Cluster source_;

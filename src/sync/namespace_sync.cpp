@@ -111,6 +111,7 @@ detail::Snapshot NamespaceSync::Impl::take_snapshot(bool apply, detail::Problems
   check_cancel();
   progress("list", 0, snap.types.size());
   lister.list(snap, options, problems);
+  lister.list_cluster(snap, options, problems);
   check_cancel();
   std::vector<std::string> missing = snap.missing_types();
   if (!missing.empty() && options.copy_crds && apply) {

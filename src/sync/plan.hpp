@@ -23,9 +23,18 @@ struct TypeListing {
   bool listed = true;        // false: the source may not be listed (skipped with a warning)
 };
 
+// The cluster-scoped types a copy depends on, every object listed on both sides (the Planner
+// picks the ClusterRoleBindings of the namespace's ServiceAccounts and their ClusterRoles).
+struct ClusterListing {
+  bool listed = false;   // false: not asked for, or not permitted (reported)
+  TypeListing roles;     // clusterroles.rbac.authorization.k8s.io
+  TypeListing bindings;  // clusterrolebindings.rbac.authorization.k8s.io
+};
+
 // Both sides of one namespace pair, one LIST per type per page.
 struct Snapshot {
   std::vector<TypeListing> types;  // in apply order
+  ClusterListing cluster;
   // Types that hold objects in the source but are not served by the destination ("x.example.com").
   std::vector<std::string> missing_types() const;
 };
@@ -40,6 +49,7 @@ struct PlannedObject {
   Object desired;
   std::optional<Object> live;
   bool merge_only = false;  // merged into the live object, never replaced (default ServiceAccount)
+  bool releases = false;    // cluster-scoped: this update only drops the namespace from its users
   std::string diff;         // plan() only
 
   std::string label() const { return type->info.group_resource() + "/" + name; }
@@ -52,6 +62,7 @@ struct PlannedObject {
 struct Problems {
   std::vector<std::string> errors;
   std::vector<std::string> warnings;
+  std::vector<std::string> not_copied;
   Errc first_error = Errc::ok;
 
   void error(Errc code, std::string message) {
@@ -59,6 +70,11 @@ struct Problems {
     errors.push_back(std::move(message));
   }
   void warn(std::string message) { warnings.push_back(std::move(message)); }
+  // Something the copy could not include (reported, not an error).
+  void not_copy(std::string message) {
+    warnings.push_back(message);
+    not_copied.push_back(std::move(message));
+  }
 };
 
 struct Plan {

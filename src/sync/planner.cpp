@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "sync/cluster_deps.hpp"
 #include "transform/destination_fields.hpp"
 
 namespace drsync::detail {
@@ -134,6 +135,9 @@ Plan Planner::plan(const Snapshot& snapshot, Problems& problems) {
       if (p.action == Action::Prune) plan.objects.push_back(std::move(p));
     }
   }
+  const ClusterPlanInput cluster{ctx_.transform.source_namespace, ctx_.transform.dest_namespace,
+                                 ctx_.options->prune, ctx_.transform.modifiers};
+  plan_cluster_objects(snapshot.cluster, cluster, plan, problems);
   return plan;
 }
 

@@ -19,6 +19,7 @@ SyncResult make_result(Plan& plan, Problems& problems, const ReportInputs& input
   }
   result.warnings = std::move(problems.warnings);
   result.errors = std::move(problems.errors);
+  result.not_copied = std::move(problems.not_copied);
   result.error_code = problems.first_error;
   result.dry_run = inputs.dry_run;
   result.duration = inputs.duration;

@@ -70,6 +70,10 @@ std::string SyncResult::to_json() const {
   w.StartArray();
   for (const auto& s : errors) w.String(s.c_str());
   w.EndArray();
+  w.Key("notCopied");
+  w.StartArray();
+  for (const auto& s : not_copied) w.String(s.c_str());
+  w.EndArray();
   w.Key("requests");
   w.StartObject();
   w.Key("source");

@@ -391,3 +391,66 @@ def test_status_after_interrupted_cutover(clusters, namespaces):
     assert clusters.ready("dest", ns, "stuck") == 1 and clusters.replicas("source", ns, "stuck") == 0
     st = ok(clusters.drsync("status", *args))
     assert "pending operation: none" in st.stdout and "active side:       destination" in st.stdout
+
+
+# ---- preflight, cluster-scoped dependencies -------------------------------------------------------
+
+PVC = """
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: no-such-class
+  resources: {requests: {storage: 1Gi}}
+"""
+
+
+def test_preflight_subcommand_and_dry_run(clusters, namespaces):
+    ns = namespaces("pre")
+    deploy(clusters, ns, PVC)
+    p = clusters.drsync("preflight", *pair_args(clusters, ns))
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "persistentvolumeclaims/data" in p.stdout and "no-such-class" in p.stdout
+    assert "--storage-class-map" in p.stdout
+    p, doc = clusters.drsync_json("preflight", *pair_args(clusters, ns),
+                                  "--storage-class-map", "no-such-class=standard")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert doc["results"][0]["preflight"]["ok"] is True
+    p = clusters.drsync("--mode=Stage", "--dry-run", *pair_args(clusters, ns))
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "preflight error" in p.stdout
+    assert not clusters.namespace_exists("dest", ns)
+    p = clusters.drsync("--mode=Stage", *pair_args(clusters, ns))
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert not clusters.kubectl("dest", "-n", ns, "get", "pvc", "data", check=False).returncode == 0
+
+
+def test_exclude_cluster_resources(clusters, namespaces):
+    ns = namespaces("crb")
+    name = f"drsync-cli-{ns}"
+    deploy(clusters, ns, f"""
+apiVersion: v1
+kind: ServiceAccount
+metadata: {{name: app}}
+""")
+    clusters.kubectl("source", "apply", "-f", "-", stdin=f"""
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {{name: {name}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}}
+subjects: [{{kind: ServiceAccount, name: app, namespace: {ns}}}]
+""")
+    a, b = namespaces("crb-a"), namespaces("crb-b")
+    try:
+        ok(clusters.drsync("--mode=Stage", "--exclude-cluster-resources",
+                           *pair_args(clusters, ns, a)))
+        assert clusters.kubectl("dest", "get", "clusterrolebinding", f"{name}-{a}",
+                                check=False).returncode != 0
+        ok(clusters.drsync("--mode=Stage", *pair_args(clusters, ns, b)))
+        out = clusters.kubectl("dest", "get", "clusterrolebinding", f"{name}-{b}", "-o",
+                               "jsonpath={.subjects[0].namespace} {.roleRef.name}").stdout
+        assert out == f"{b} view"
+    finally:
+        clusters.kubectl("source", "delete", "clusterrolebinding", name, check=False)
+        clusters.kubectl("dest", "delete", "clusterrolebinding", f"{name}-{b}", check=False)

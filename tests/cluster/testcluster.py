@@ -317,6 +317,8 @@ _RESOURCES = {
     "StorageClass": ("/apis/storage.k8s.io/v1", "storageclasses", False),
     "Role": ("/apis/rbac.authorization.k8s.io/v1", "roles", True),
     "RoleBinding": ("/apis/rbac.authorization.k8s.io/v1", "rolebindings", True),
+    "ClusterRole": ("/apis/rbac.authorization.k8s.io/v1", "clusterroles", False),
+    "ClusterRoleBinding": ("/apis/rbac.authorization.k8s.io/v1", "clusterrolebindings", False),
 }
 
 
@@ -358,6 +360,34 @@ def dr_role_rules():
     ]
 
 
+CLUSTER_ROLE_NAME = "drsync-dr-cluster"
+
+
+def dr_cluster_role_rules():
+    """The cluster-level rules of DR copies: a namespace's ClusterRoleBindings and ClusterRoles
+    (copied, pruned) and the CRDs of its custom resources (see docs/rbac.md)."""
+    rw = ["get", "list", "create", "update", "patch", "delete"]
+    return [
+        {"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterrolebindings"], "verbs": rw},
+        # bind / escalate: copying ClusterRoles (and bindings to them) that grant more than this holds.
+        {"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterroles"],
+         "verbs": rw + ["bind", "escalate"]},
+        {"apiGroups": ["apiextensions.k8s.io"], "resources": ["customresourcedefinitions"],
+         "verbs": ["get", "create"]},
+    ]
+
+
+def cluster_grant_objects():
+    return [
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+         "metadata": {"name": CLUSTER_ROLE_NAME}, "rules": dr_cluster_role_rules()},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+         "metadata": {"name": CLUSTER_ROLE_NAME},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": CLUSTER_ROLE_NAME},
+         "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": RESTRICTED_USER}]},
+    ]
+
+
 def grant_objects(namespace):
     return [
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}},
@@ -396,7 +426,7 @@ def bootstrap_objects():
                        "addresses": [{"type": "InternalIP", "address": "127.0.0.1"},
                                      {"type": "Hostname", "address": name}]},
         })
-    return objs
+    return objs + cluster_grant_objects()
 
 
 # --------------------------------------------------------------------------------------------

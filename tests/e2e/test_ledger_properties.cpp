@@ -2,6 +2,7 @@
 // forced re-Stage and user edits of the active side, on the real clusters:
 //  * the active side runs exactly the user's counts, the passive side is stopped;
 //  * a value drsync itself set (0, suspended) is never recorded as an original;
+//  * DaemonSets (stopped by a nodeSelector key) follow the same rules;
 //  * counts are carried forward across cycles, and a user's change of the active side is picked
 //    up by the next Stage (or carried back by the next Failback).
 #include <catch2/catch.hpp>
@@ -23,7 +24,7 @@ using Counts = std::map<std::string, std::string>;
 Counts live(const Cluster& c, const std::string& ns, bool recorded_values = false) {
   ReplicaLedger ledger;
   Counts out;
-  for (const char* type : {"deployments", "cronjobs"}) {
+  for (const char* type : {"deployments", "cronjobs", "daemonsets"}) {
     for (const auto& w : c.list(c.resolve(type), ns).items) {
       std::string key = std::string(w.kind()) + "/" + std::string(w.name());
       if (!recorded_values) {
@@ -36,9 +37,14 @@ Counts live(const Cluster& c, const std::string& ns, bool recorded_values = fals
   return out;
 }
 
+// The value drsync stops a workload of this kind ("CronJob/nightly") with.
+std::string stopped_value(const std::string& key) {
+  return key.rfind("CronJob/", 0) == 0 || key.rfind("DaemonSet/", 0) == 0 ? "true" : "0";
+}
+
 Counts stopped(const Counts& c) {
   Counts out;
-  for (const auto& [k, v] : c) out[k] = k.rfind("CronJob/", 0) == 0 ? "true" : "0";
+  for (const auto& [k, v] : c) out[k] = stopped_value(k);
   return out;
 }
 
@@ -67,6 +73,10 @@ TEST_CASE("ledger invariants hold over random DR sequences", "[e2e][migration][p
         Object::parse(R"({"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"nightly"},
       "spec":{"schedule":"0 3 * * *","suspend":false,"jobTemplate":{"spec":{"template":{"spec":{
       "restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}}})"));
+    objs.push_back(
+        Object::parse(R"({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent"},
+      "spec":{"selector":{"matchLabels":{"app":"agent"}},"template":{"metadata":{"labels":{"app":"agent"}},
+      "spec":{"nodeSelector":{"kubernetes.io/os":"linux"},"containers":[{"name":"c","image":"busybox"}]}}}})"));
     test::apply_objects(src, ns.name(), objs);
     Counts truth = live(src, ns.name());
     bool dest_active = false;
@@ -124,7 +134,7 @@ TEST_CASE("ledger invariants hold over random DR sequences", "[e2e][migration][p
       for (const auto* side : {&src, &dst}) {
         const std::string& sns = side == &src ? ns.name() : dns;
         for (const auto& [k, v] : live(*side, sns, true)) {
-          CHECK(v != (k.rfind("CronJob/", 0) == 0 ? "true" : "0"));
+          CHECK(v != stopped_value(k));
         }
       }
       // A Stage from the active source records exactly the user's counts on the copies.

@@ -23,7 +23,7 @@ using Scales = std::map<std::string, std::string>;  // "Deployment/web" -> live 
 Scales scales(const Cluster& c, const std::string& ns, bool with_jobs = false) {
   ReplicaLedger ledger;
   Scales out;
-  for (const char* type : {"deployments", "statefulsets", "cronjobs"}) {
+  for (const char* type : {"deployments", "statefulsets", "cronjobs", "daemonsets"}) {
     for (const auto& w : c.list(c.resolve(type), ns).items) {
       out[std::string(w.kind()) + "/" + std::string(w.name())] = ledger.live_value(w);
     }
@@ -35,7 +35,7 @@ Scales scales(const Cluster& c, const std::string& ns, bool with_jobs = false) {
 Scales recorded(const Cluster& c, const std::string& ns) {
   ReplicaLedger ledger;
   Scales out;
-  for (const char* type : {"deployments", "statefulsets", "cronjobs"}) {
+  for (const char* type : {"deployments", "statefulsets", "cronjobs", "daemonsets"}) {
     for (const auto& w : c.list(c.resolve(type), ns).items) {
       auto r = ledger.recorded(w);
       out[std::string(w.kind()) + "/" + std::string(w.name())] = r ? r->value : "";
@@ -46,7 +46,9 @@ Scales recorded(const Cluster& c, const std::string& ns) {
 
 Scales stopped_like(const Scales& s) {
   Scales out;
-  for (const auto& [k, v] : s) out[k] = k.rfind("CronJob/", 0) == 0 ? "true" : "0";
+  for (const auto& [k, v] : s) {
+    out[k] = k.rfind("CronJob/", 0) == 0 || k.rfind("DaemonSet/", 0) == 0 ? "true" : "0";
+  }
   return out;
 }
 
@@ -90,7 +92,7 @@ TEST_CASE("Stage -> Cutover -> Failback -> Cutover keeps exact counts for every 
   const Cluster& src = test::source();
   const Cluster& dst = test::dest();
   auto app = GENERATE(as<std::string>{}, "guestbook", "mysql-stateful", "wordpress-mysql",
-                      "zookeeper", "online-boutique", "cronjob-and-job");
+                      "zookeeper", "online-boutique", "cronjob-and-job", "fluentd-daemonset");
   DYNAMIC_SECTION(app) {
     test::ScopedNamespace ns(src, "mig-" + app.substr(0, 12));
     std::string dns = ns.name() + "-dr";
@@ -260,6 +262,7 @@ TEST_CASE("a Cutover or Failback killed after any write completes when re-run",
   test::ScopedNamespace ns(src, "mig-kill");
   std::string dns = ns.name() + "-dr";
   auto manifests = test::fixture_app("guestbook");
+  for (auto& o : test::fixture_app("fluentd-daemonset")) manifests.push_back(std::move(o));
   test::apply_objects(src, ns.name(), manifests);
   REQUIRE(test::wait_workloads_ready(src, ns.name()));
   const Scales original = scales(src, ns.name());

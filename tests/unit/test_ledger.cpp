@@ -57,3 +57,52 @@ TEST_CASE("a record that is not a count is ignored, and the keys are named", "[u
   for (const auto& r : kReplicaRecords) CHECK(keys.find(r.key) != std::string::npos);
   CHECK(keys.find("label dr-syncer.io/scale-override") != std::string::npos);
 }
+
+TEST_CASE("a DaemonSet is stopped by a nodeSelector no node carries, and restored exactly",
+          "[unit][ledger]") {
+  ReplicaLedger ledger;
+  Object ds =
+      Object::parse(R"({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent"},
+    "spec":{"template":{"spec":{"nodeSelector":{"kubernetes.io/os":"linux"},
+    "containers":[{"name":"c","image":"busybox"}]}}}})");
+  REQUIRE(ledger.is_workload(ds));
+  CHECK(ledger.live_value(ds).empty());
+  CHECK_FALSE(ledger.is_stopped(ds));
+
+  Object copy = ds.clone();
+  ledger.record(copy, ledger.original(ds));
+  ledger.set_stopped(copy);
+  CHECK(ledger.is_stopped(copy));
+  CHECK(copy.find("/spec/template/spec/nodeSelector/drsync.io~1stopped")->GetString() ==
+        std::string("true"));
+  CHECK(copy.find("/spec/template/spec/nodeSelector/kubernetes.io~1os")->GetString() ==
+        std::string("linux"));
+  auto recorded = ledger.recorded(copy);
+  REQUIRE(recorded.has_value());
+  CHECK(recorded->value.empty());  // running means: no such key
+  CHECK(ledger.original(copy).value.empty());
+
+  // Restored: the key goes, the DaemonSet's own nodeSelector stays.
+  ledger.set_value(copy, recorded->value);
+  CHECK_FALSE(ledger.is_stopped(copy));
+  CHECK(copy.find("/spec/template/spec/nodeSelector/drsync.io~1stopped") == nullptr);
+  CHECK(copy.find("/spec/template/spec/nodeSelector/kubernetes.io~1os") != nullptr);
+
+  // As a merge patch: null removes the key.
+  const ScaleSpec* spec = ledger.spec_for("apps", "DaemonSet");
+  REQUIRE(spec != nullptr);
+  Object up = Object::parse(ledger.scale_patch(*spec, "", std::nullopt, true));
+  const auto* v = up.find("/spec/template/spec/nodeSelector/drsync.io~1stopped");
+  REQUIRE(v != nullptr);
+  CHECK(v->IsNull());
+  Object down = Object::parse(ledger.scale_patch(*spec, "true", ScaleValue{"", "live"}, false));
+  CHECK(down.find("/spec/template/spec/nodeSelector/drsync.io~1stopped")->GetString() ==
+        std::string("true"));
+  CHECK(down.annotation(kOriginalValueAnnotation).find("\"value\":\"\"") != std::string::npos);
+
+  // A re-sync keeps the live state: running stays running, stopped stays stopped.
+  Object desired = ds.clone();
+  ledger.set_stopped(desired);
+  ledger.keep_live_scale(desired, ds);
+  CHECK_FALSE(ledger.is_stopped(desired));
+}

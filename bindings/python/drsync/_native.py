@@ -164,6 +164,7 @@ FUNCTIONS: List[Decl] = [
     ("drsync_migration_step", [MigrationP, c_char_p, drsync_side], c_int, _status),
     ("drsync_migration_run_step", [MigrationP, drsync_step, drsync_side], c_int, _status),
     ("drsync_migration_plan", [POINTER(ResultP), MigrationP, drsync_mode, c_int], c_int, _status),
+    ("drsync_migration_preflight", [POINTER(ResultP), MigrationP], c_int, _status),
     ("drsync_mode_name", [drsync_mode], c_char_p, None),
     ("drsync_step_name", [drsync_step], c_char_p, None),
     ("drsync_migration_report", [POINTER(ResultP), MigrationP], c_int, _check),

@@ -18,8 +18,8 @@ from . import _native
 from ._native import (DATA_CB, PROGRESS_CB, STEP_CB, ClusterP, MigrationP, PlanP, ResultP, SyncP,
                       Status, lib)
 from .errors import EFAILED
-from .results import (MigrationReport, MigrationStatus, Mode, Progress, Side, StepPlan,
-                      SyncResult)
+from .results import (MigrationReport, MigrationStatus, Mode, PreflightReport, Progress, Side,
+                      StepPlan, SyncResult)
 
 __all__ = ["Cluster", "NamespaceSync", "Migration", "Plan", "options_document", "step_names"]
 
@@ -401,6 +401,15 @@ class Migration(_WithCallbacks):
         if status.code < 0 or data is None:
             raise status.error()
         return StepPlan.from_json(data[0])
+
+    def preflight(self) -> PreflightReport:
+        """What in the destination would block (errors) or degrade (warnings) a recovery, each
+        finding with its object and fix. Reads only. Stage and Cutover run it first and stop on
+        an error unless ``force``."""
+        status, data = self._call_result(lib().drsync_migration_preflight, self._handle())
+        if status.code < 0 or data is None:
+            raise status.error()
+        return PreflightReport.from_json(data[0])
 
     def ledger(self, side: SideLike) -> Dict[str, str]:
         """The original scales recorded on one side's workloads: {"deployments.apps/web": "2"}."""

@@ -84,6 +84,8 @@ class SyncResult:
     warnings: List[str]
     requests: Dict[str, Any]
     raw: Dict[str, Any] = field(repr=False)
+    #: what could not be copied and why (e.g. cluster-scoped objects without the RBAC rules)
+    not_copied: List[str] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         """Objects with this action: create, update, unchanged, skip, prune, conflict, error."""
@@ -95,7 +97,8 @@ class SyncResult:
                    duration_ms=int(doc.get("durationMs", 0)), counts=dict(doc.get("counts", {})),
                    objects=list(doc.get("objects", [])), errors=list(doc.get("errors", [])),
                    warnings=list(doc.get("warnings", [])),
-                   requests=dict(doc.get("requests", {})), raw=doc)
+                   requests=dict(doc.get("requests", {})), raw=doc,
+                   not_copied=list(doc.get("notCopied", [])))
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,17 @@ class MigrationReport:
             destination_state=states(final.get("destination", [])),
             started=doc.get("started", ""), finished=doc.get("finished", ""), raw=doc)
 
+    @property
+    def preflight(self) -> Optional["PreflightReport"]:
+        """The preflight Stage and Cutover ran first (None for the other modes)."""
+        doc = self.raw.get("preflight")
+        return PreflightReport.from_json(doc) if doc is not None else None
+
+    @property
+    def not_copied(self) -> List[str]:
+        """What the sync step could not copy, and why."""
+        return list(self.raw.get("notCopied", []))
+
     def step(self, name: str) -> Optional[Step]:
         """The last record of a step, or None."""
         for s in reversed(self.steps):
@@ -205,6 +219,40 @@ class PlannedStep:
         return cls(doc.get("name", ""), doc.get("side", ""), doc.get("description", ""),
                    [_change(c) for c in doc.get("changes", [])], list(doc.get("notes", [])),
                    SyncResult.from_json(plan) if plan is not None else None)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One preflight finding: what in the destination would block (error) or degrade (warning)
+    a recovery, about which object, and the fix."""
+
+    severity: str  # "error", "warning", "info"
+    check: str  # "storage-class", "resource-quota", ...
+    object: str  # "persistentvolumeclaims/data"
+    message: str
+    fix: str
+
+
+@dataclass
+class PreflightReport:
+    """Migration.preflight(): the findings; ``ok`` when none is an error."""
+
+    ok: bool
+    findings: List[Finding]
+    raw: Dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_json(cls, doc: Dict[str, Any]) -> "PreflightReport":
+        return cls(bool(doc.get("ok")),
+                   [Finding(f.get("severity", ""), f.get("check", ""), f.get("object", ""),
+                            f.get("message", ""), f.get("fix", ""))
+                    for f in doc.get("findings", [])], doc)
+
+    def errors(self) -> List[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def warnings(self) -> List[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
 
 
 @dataclass

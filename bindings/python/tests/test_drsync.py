@@ -398,3 +398,28 @@ def test_handles_are_freed_at_shutdown(clusters_dir: str) -> None:
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "ok" and p.stderr == ""
     gc.collect()
+
+
+def test_preflight_names_a_missing_storage_class(source, dest, namespaces,
+                                                 kubectl_source: Kubectl) -> None:
+    ns = namespaces("pre")
+    kubectl_source("-n", ns, "apply", "-f", "-", stdin="""
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: no-such-class
+  resources: {requests: {storage: 1Gi}}
+""")
+    with drsync.Migration(source, ns, dest, ns + "-dr", **FAST) as m:
+        report = m.preflight()
+        assert not report.ok
+        [f] = [f for f in report.errors() if f.check == "storage-class"]
+        assert f.object == "persistentvolumeclaims/data" and "no-such-class" in f.message
+        assert "storageClassMap" in f.fix
+        staged = m.stage()
+        assert not staged.ok and staged.preflight is not None and not staged.preflight.ok
+    with drsync.Migration(source, ns, dest, ns + "-dr",
+                          storage_class_map={"no-such-class": "standard"}, **FAST) as m:
+        assert m.preflight().ok
