@@ -168,10 +168,24 @@ Value* Object::find(std::string_view pointer) {
   return p.Get(*value_);
 }
 
+namespace {
+
+// RapidJSON's writers stop at a number JSON cannot hold (a double that overflowed to infinity
+// while parsing "1e400"): say so instead of returning a truncated document (fuzz finding).
+template <typename Writer>
+void write_all(const rapidjson::Value& v, Writer& w) {
+  if (!v.Accept(w)) {
+    throw Error(Errc::invalid_argument,
+                "a number is out of the range of JSON numbers (larger than 1.8e308)");
+  }
+}
+
+}  // namespace
+
 std::string Object::to_json() const {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  value_->Accept(w);
+  write_all(*value_, w);
   return {buf.GetString(), buf.GetSize()};
 }
 
@@ -179,7 +193,7 @@ std::string Object::to_pretty_json() const {
   rapidjson::StringBuffer buf;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
   w.SetIndent(' ', 2);
-  value_->Accept(w);
+  write_all(*value_, w);
   return {buf.GetString(), buf.GetSize()};
 }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <utility>
 
 #include "drsync/error.hpp"
 
@@ -130,37 +131,44 @@ void emit(YAML::Emitter& out, const Value& v) {
   }
 }
 
-// The length of the UTF-8 sequence at `p` (1-4), or 0 when it is not valid UTF-8 (overlong forms,
-// surrogates and code points past U+10FFFF included).
-std::size_t utf8_sequence(const unsigned char* p, std::size_t left) {
+// The code point of the UTF-8 sequence at `p` and its length (1-4); length 0 when it is not valid
+// UTF-8 (overlong forms, surrogates and code points past U+10FFFF included).
+std::pair<char32_t, std::size_t> utf8_decode(const unsigned char* p, std::size_t left) {
   unsigned char c = p[0];
-  if (c < 0x80) return 1;
+  if (c < 0x80) return {c, 1};
   std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-  if (n == 0 || c > 0xF4 || n > left) return 0;
+  if (n == 0 || c > 0xF4 || n > left) return {0, 0};
+  char32_t cp = c & (0x7F >> n);
   for (std::size_t i = 1; i < n; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
+    if ((p[i] & 0xC0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (p[i] & 0x3F);
   }
-  if (c == 0xE0 && p[1] < 0xA0) return 0;  // overlong
-  if (c == 0xED && p[1] > 0x9F) return 0;  // surrogate
-  if (c == 0xF0 && p[1] < 0x90) return 0;  // overlong
-  if (c == 0xF4 && p[1] > 0x8F) return 0;  // past U+10FFFF
-  return n;
+  bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+  if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return {0, 0};
+  return {cp, n};
 }
 
-// YAML documents are UTF-8 (as kubectl reads them): anything else is refused with its position
-// rather than turned into replacement characters.
-void check_utf8(std::string_view text, std::string_view origin) {
+// YAML 1.2's printable set (c-printable): tab, line breaks, and no other control characters.
+bool yaml_printable(char32_t cp) {
+  if (cp == 0x09 || cp == 0x0A || cp == 0x0D || cp == 0x85) return true;
+  if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) return false;
+  return cp != 0xFFFE && cp != 0xFFFF;
+}
+
+// YAML documents are UTF-8 text (as kubectl reads them): anything else is refused with its
+// position rather than turned into replacement characters or dropped (fuzz findings).
+void check_text(std::string_view text, std::string_view origin) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t line = 1, column = 1;
   for (std::size_t i = 0; i < text.size();) {
-    std::size_t n = utf8_sequence(p + i, text.size() - i);
-    if (n == 0) {
+    auto [cp, n] = utf8_decode(p + i, text.size() - i);
+    if (n == 0 || !yaml_printable(cp)) {
       throw Error(Errc::invalid_argument,
-                  fmt::format("{}:{}:{}: invalid YAML: not UTF-8 (byte 0x{:02x})", origin, line,
-                              column, p[i]));
+                  fmt::format("{}:{}:{}: invalid YAML: {} (byte 0x{:02x})", origin, line, column,
+                              n == 0 ? "not UTF-8" : "a control character", p[i]));
     }
-    column = p[i] == '\n' ? 1 : column + 1;
-    line += p[i] == '\n' ? 1 : 0;
+    column = cp == '\n' ? 1 : column + 1;
+    line += cp == '\n' ? 1 : 0;
     i += n;
   }
 }
@@ -205,7 +213,7 @@ void check_documents_advance(std::string_view yaml, std::string_view origin) {
 }  // namespace
 
 std::vector<Object> parse_yaml_documents(std::string_view yaml, std::string_view origin) {
-  check_utf8(yaml, origin);
+  check_text(yaml, origin);
   std::vector<Object> docs;
   try {
     check_documents_advance(yaml, origin);
@@ -221,7 +229,7 @@ std::vector<Object> parse_yaml_documents(std::string_view yaml, std::string_view
 }
 
 Object parse_yaml(std::string_view yaml, std::string_view origin) {
-  check_utf8(yaml, origin);
+  check_text(yaml, origin);
   try {
     YAML::Node n = YAML::Load(std::string(yaml));
     if (n.IsNull() || !n.IsDefined()) return Object();

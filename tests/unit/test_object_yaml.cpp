@@ -58,7 +58,15 @@ TEST_CASE("zero with an exponent reads as zero (fuzz finding)", "[object]") {
   }
 }
 
-TEST_CASE("YAML that is not UTF-8 is refused with its position (fuzz finding)", "[yaml]") {
+TEST_CASE("a number beyond JSON's range is an error when written, not a cut document", "[object]") {
+  Object big = Object::parse(std::string(300, '2') + "e263");  // RapidJSON reads it as infinity
+  CHECK_THROWS_WITH(big.to_json(), Catch::Contains("out of the range of JSON numbers"));
+  CHECK_THROWS_AS(big.to_pretty_json(), Error);
+}
+
+TEST_CASE(
+    "YAML that is not UTF-8 or has control characters is refused with its position (fuzz findings)",
+    "[yaml]") {
   // Was read, then written back with U+FFFD in place of the bytes: a silent change of data.
   std::string bad = "a: 1\nname: caf\xe9\n";
   try {
@@ -70,6 +78,10 @@ TEST_CASE("YAML that is not UTF-8 is refused with its position (fuzz finding)", 
   }
   CHECK_THROWS_AS(parse_yaml_documents("a: \xed\xa0\x80\n"), Error);  // a surrogate
   CHECK_THROWS_AS(parse_yaml_documents("a: \xc0\xaf\n"), Error);      // overlong
+  CHECK_THROWS_WITH(parse_yaml(std::string("a: x\0y\n", 7)),
+                    Catch::Contains("1:5: invalid YAML: a control"));
+  CHECK_THROWS_WITH(parse_yaml("a: x\x14\n"), Catch::Contains("a control character"));
+  CHECK(parse_yaml("a:\tb\r\n").json()["a"] == "b");  // tab and CR are text
   CHECK(parse_yaml("name: caf\xc3\xa9 \xf0\x9f\x9a\x80\n").json()["name"] ==
         "caf\xc3\xa9 \xf0\x9f\x9a\x80");
 }
