@@ -49,8 +49,12 @@ KERNEL_SYSCTLS = ("vm/overcommit_memory", "vm/panic_on_oom", "kernel/panic", "ke
 # before the first kubelet started, the directories made outside run directories, the users.
 REGISTRY = "/run/drsync-real-nodes.json"
 # Paths outside the run directory that containerd, CNI or the kubelet create when missing.
-SHARED_DIRS = ("/var/log/containers", "/var/lib/cni/results", "/var/lib/cni", "/run/containerd/s",
-               "/run/containerd", "/run/netns")
+# Deepest first. (The kubelet's device manager has a fixed socket path,
+# /var/lib/kubelet/device-plugins/kubelet.sock, whatever its --root-dir.)
+SHARED_DIRS = ("/var/log/containers", "/var/lib/cni/results", "/var/lib/cni",
+               "/var/lib/kubelet/device-plugins", "/var/lib/kubelet", "/run/containerd/s",
+               "/run/containerd", "/run/netns", "/run/mount")
+DEVICE_PLUGIN_SOCKET = "/var/lib/kubelet/device-plugins/kubelet.sock"
 VAR_LOG_CONTAINERS = "/var/log/containers"
 CNI_CACHE = "/var/lib/cni/results"
 SHIM_SOCKETS = "/run/containerd/s"
@@ -161,8 +165,11 @@ def cgroup_v1_hierarchies():
 
 
 def cgroup_dirs(cgroup):
-    """The cgroup's directory in every v1 hierarchy (distinct mount points)."""
-    return sorted({os.path.join(mp, cgroup) for mp in cgroup_v1_hierarchies().values()})
+    """The cgroup's directory in every hierarchy: the v1 ones and, on a hybrid machine, the
+    unified (v2) one where runc and the kubelet also make their cgroups."""
+    mps = set(cgroup_v1_hierarchies().values())
+    mps.update(mp for mp, fstype in mountinfo() if fstype == "cgroup2")
+    return sorted(os.path.join(mp, cgroup) for mp in mps)
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,6 +303,11 @@ def release_user(d):
                 except OSError:
                     pass
         created = r.data.get("created", [])
+        if "/var/lib/kubelet/device-plugins" in created:
+            try:
+                os.remove(DEVICE_PLUGIN_SOCKET)
+            except OSError:
+                pass
         if r.data.get("run_netns_mount") and "/run/netns" in created:
             try:
                 if not os.listdir("/run/netns"):
@@ -517,7 +529,7 @@ def setup_cgroups(cgroup):
     """The node's cgroup root (kubelet's cgroupRoot, containerd below it) in every v1 hierarchy;
     cpuset needs cpus and mems before a task can join."""
     for sub in (cgroup, f"{cgroup}/containerd"):
-        for path in cgroup_dirs(sub):
+        for path in (os.path.join(mp, sub) for mp in set(cgroup_v1_hierarchies().values())):
             os.makedirs(path, exist_ok=True)
             if os.path.exists(os.path.join(path, "cpuset.cpus")):
                 parent = os.path.dirname(path)
@@ -731,6 +743,11 @@ def teardown_node(d, cluster, entries, terminate):
     nd = n["dir"]
     sock = os.path.join(nd, "containerd.sock")
     sockets = shim_sockets(sock)
+    sandboxes = set()
+    for sub in ("root", "state"):
+        p = os.path.join(nd, "containerd", sub, "io.containerd.grpc.v1.cri", "sandboxes")
+        if os.path.isdir(p):
+            sandboxes.update(os.listdir(p))
     terminate([(p, a) for c, p, a in entries if c in ("kubelet", "kube-proxy")], 3, signal.SIGTERM)
     kill_cgroup(n["cgroup"])
     # shims and containerd outside the cgroup (e.g. up killed half-way)
@@ -747,7 +764,8 @@ def teardown_node(d, cluster, entries, terminate):
     remove_cgroups(n["cgroup"])
     if os.path.isdir(CNI_CACHE):
         for f in os.listdir(CNI_CACHE):
-            if f.startswith(n["network"] + "-"):
+            # libcni's cache of this node's pod network and of containerd's loopback network
+            if f.startswith(n["network"] + "-") or any(f == f"cni-loopback-{s}-lo" for s in sandboxes):
                 try:
                     os.remove(os.path.join(CNI_CACHE, f))
                 except OSError:

@@ -797,7 +797,6 @@ class Cluster:
             self.save()
         if self.node_error:
             raise self.node_error
-        rn.register_user(self.d)
         netns = rn.names(self.d, self.name)["netns"]
         argvs = rn.node_configs(self.d, self.name, self.net, self.state, self.bin, self.pki, node_tokens)
         for comp in ("kubelet", "kube-proxy"):
