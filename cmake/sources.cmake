@@ -121,6 +121,7 @@ set(DRSYNC_E2E_TEST_SOURCES
     tests/e2e/harness.cpp
     tests/e2e/test_ledger_properties.cpp
     tests/e2e/test_migration.cpp
+    tests/e2e/test_real_node.cpp
     tests/e2e/test_rest_verbs.cpp
     tests/e2e/test_smoke.cpp
     tests/e2e/test_sync.cpp

@@ -43,8 +43,9 @@ HOST_TOOLS = ("containerd", "containerd-shim-runc-v2", "ctr", "runc", "nsenter",
               "iptables-save", "iptables-restore")
 CGROUP_V1_NEEDED = ("cpu", "cpuacct", "cpuset", "memory", "pids", "devices", "freezer")
 # What the kubelet sets machine-wide at start (setupKernelTunables); restored by teardown_run().
+# (net/ipv4/ip_forward: nothing here changes it; recorded so the selftest can check it stays.)
 KERNEL_SYSCTLS = ("vm/overcommit_memory", "vm/panic_on_oom", "kernel/panic", "kernel/panic_on_oops",
-                  "kernel/keys/root_maxkeys", "kernel/keys/root_maxbytes")
+                  "kernel/keys/root_maxkeys", "kernel/keys/root_maxbytes", "net/ipv4/ip_forward")
 # Machine-wide bookkeeping shared by every run directory with real nodes: the kernel settings
 # before the first kubelet started, the directories made outside run directories, the users.
 REGISTRY = "/run/drsync-real-nodes.json"
@@ -280,6 +281,30 @@ def register_user(d):
                       "run_netns_mount": "/run/netns" not in {mp for mp, _ in mountinfo()}}
         r.data["users"] = users + [d]
         r.save()
+
+
+def recorded_sysctls():
+    """The kernel settings recorded before the first kubelet of the running real nodes."""
+    try:
+        with open(REGISTRY) as f:
+            return json.load(f).get("sysctls") or {}
+    except (OSError, ValueError):
+        return {}
+
+
+def host_isolation_problems():
+    """What breaks "networking stays on this machine" in the host's own namespace: forwarding
+    turned on, or iptables rules of kube-proxy / CNI."""
+    problems = []
+    before = recorded_sysctls().get("net/ipv4/ip_forward")
+    now = read("/proc/sys/net/ipv4/ip_forward")
+    if now != "0" and now != before:
+        problems.append(f"host net.ipv4.ip_forward is {now} (was {before})")
+    p = sh("iptables-save", check=False)
+    rules = [l for l in p.stdout.splitlines() if re.search(r"KUBE-|CNI-|10\.24[4-7]\.", l)]
+    if rules:
+        problems.append("host iptables has kube-proxy/CNI rules: " + "; ".join(rules[:5]))
+    return problems
 
 
 def release_user(d):
