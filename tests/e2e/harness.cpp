@@ -3,12 +3,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include <fstream>
 #include <iostream>
@@ -206,8 +206,8 @@ PrivateClusters::PrivateClusters() {
   REQUIRE(made != nullptr);
   dir_ = made;
   std::filesystem::remove(dir_);  // up creates it
-  int rc = run_command(std::string(DRSYNC_TESTS_DIR) + "/cluster/up --real-nodes off --dir " + dir_ +
-                       " > " + dir_ + ".up.log 2>&1");
+  int rc = run_command(std::string(DRSYNC_TESTS_DIR) + "/cluster/up --real-nodes off --dir " +
+                       dir_ + " > " + dir_ + ".up.log 2>&1");
   if (rc != 0) run_command("cat " + dir_ + ".up.log >&2");
   REQUIRE(rc == 0);
 }

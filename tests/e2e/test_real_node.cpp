@@ -85,9 +85,8 @@ TEST_CASE("a Pod that tolerates the real node runs a real container there; other
   CHECK(json_str(done.find("/status/containerStatuses/0/state/terminated/message")) ==
         "e3a50c3e66f5e887");
 
-  REQUIRE(test::wait_until([&] {
-    return !json_str(c.get(pods, ns.name(), "fake").find("/spec/nodeName")).empty();
-  }));
+  REQUIRE(test::wait_until(
+      [&] { return !json_str(c.get(pods, ns.name(), "fake").find("/spec/nodeName")).empty(); }));
   CHECK(json_str(c.get(pods, ns.name(), "fake").find("/spec/nodeName")).substr(0, 10) ==
         "kwok-node-");
 }
