@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
-
 #include <fstream>
 #include <iostream>
 #include <map>
