@@ -180,8 +180,11 @@ def cgroup_dirs(cgroup):
 # can this machine run a real node?
 
 
-def preflight(bindir):
-    """None when a real node can run here, else the reason (raises nothing)."""
+def preflight(bindir, d):
+    """None when a real node can run here (for run directory d), else the reason."""
+    sock = os.path.join(names(d, "source")["dir"], "containerd.sock.ttrpc")
+    if len(sock) > 100:  # sun_path holds 108 bytes
+        return f"run directory path too long for containerd's sockets ({sock}: {len(sock)} > 100 characters)"
     if os.uname().sysname != "Linux":
         return "not Linux"
     if os.geteuid() != 0:
