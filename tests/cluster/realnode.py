@@ -569,17 +569,28 @@ def setup_cgroups(cgroup):
                         write(os.path.join(path, f), read(os.path.join(parent, f)) + "\n")
 
 
-def node_configs(d, cluster, net, state, bindir, pki, tokens):
-    """Writes the node's configuration files; returns {component: argv} and the netns."""
+def containerd_config(d, cluster):
+    """Writes containerd's configuration and the CNI network (they need no apiserver); returns
+    containerd's argv."""
     n = names(d, cluster)
     nd = n["dir"]
-    ip = node_ip(net, cluster)
-    server = state["server"]
-    for sub in ("cni", "cni-data", "runc", "pod-logs", "volume-plugins", "kubelet", "kubelet-pki"):
+    for sub in ("cni", "cni-data", "runc"):
         os.makedirs(os.path.join(nd, sub), exist_ok=True)
     write(os.path.join(nd, "containerd.toml"),
           CONTAINERD_TOML.format(dir=nd, cgroup=n["cgroup"], pause=PAUSE_IMAGE, cni_bin=CNI_BIN))
     write(os.path.join(nd, "cni", "10-drsync.conflist"), cni_conflist(n, cluster))
+    return [which("containerd"), "--config", os.path.join(nd, "containerd.toml")]
+
+
+def node_configs(d, cluster, net, state, bindir, pki, tokens):
+    """Writes the kubelet's and kube-proxy's configuration files (once the apiserver's address
+    and the tokens are known); returns {component: argv}."""
+    n = names(d, cluster)
+    nd = n["dir"]
+    ip = node_ip(net, cluster)
+    server = state["server"]
+    for sub in ("pod-logs", "volume-plugins", "kubelet", "kubelet-pki"):
+        os.makedirs(os.path.join(nd, sub), exist_ok=True)
     write(os.path.join(nd, "kubelet.yaml"),
           KUBELET_YAML.format(dir=nd, cgroup=n["cgroup"], ip=ip, pki=pki, label_key=LABEL_KEY,
                               label_value=LABEL_VALUE, effect=TAINT_EFFECT))
@@ -590,7 +601,6 @@ def node_configs(d, cluster, net, state, bindir, pki, tokens):
     write(os.path.join(nd, "kube-proxy.kubeconfig"),
           token_kubeconfig(cluster, server, f"{pki}/ca.crt", "system:kube-proxy", tokens["proxy"]), 0o600)
     return {
-        "containerd": [which("containerd"), "--config", os.path.join(nd, "containerd.toml")],
         "kubelet": [f"{bindir}/kubelet", f"--config={nd}/kubelet.yaml", f"--kubeconfig={nd}/kubelet.kubeconfig",
                     f"--hostname-override={n['node']}", f"--node-ip={ip}",
                     f"--node-labels={LABEL_KEY}={LABEL_VALUE}", f"--root-dir={nd}/kubelet",

@@ -769,11 +769,7 @@ class Cluster:
             rn.setup_node_network(self.d, self.name, self.net)
             rn.setup_cgroups(rn.names(self.d, self.name)["cgroup"])
             nd = rn.names(self.d, self.name)["dir"]
-            os.makedirs(nd, exist_ok=True)
-            # containerd's config does not depend on the apiserver: write it now, the rest later
-            rn.write(os.path.join(nd, "containerd.toml"), rn.CONTAINERD_TOML.format(
-                dir=nd, cgroup=rn.names(self.d, self.name)["cgroup"], pause=rn.PAUSE_IMAGE, cni_bin=rn.CNI_BIN))
-            argv = [rn.which("containerd"), "--config", os.path.join(nd, "containerd.toml")]
+            argv = rn.containerd_config(self.d, self.name)
             netns = rn.names(self.d, self.name)["netns"]
             with self.node_lock:
                 self.node_procs["containerd"] = {"argv": argv, "pid": None, "log": self.log("containerd"),
