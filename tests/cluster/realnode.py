@@ -789,6 +789,9 @@ def teardown_node(d, cluster, entries, terminate):
         p = os.path.join(nd, "containerd", sub, "io.containerd.grpc.v1.cri", "sandboxes")
         if os.path.isdir(p):
             sandboxes.update(os.listdir(p))
+    # a shim that died without removing its socket: one shim per Pod sandbox (CRI's grouping)
+    sockets += [os.path.join(SHIM_SOCKETS, hashlib.sha256(os.path.join(sock, "k8s.io", s).encode()).hexdigest())
+                for s in sandboxes]
     terminate([(p, a) for c, p, a in entries if c in ("kubelet", "kube-proxy")], 3, signal.SIGTERM)
     kill_cgroup(n["cgroup"])
     # shims and containerd outside the cgroup (e.g. up killed half-way)
