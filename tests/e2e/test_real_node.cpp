@@ -48,7 +48,7 @@ TEST_CASE("each cluster's real node is Ready, labelled and tainted", "[e2e][real
   }
 }
 
-TEST_CASE("a Pod that tolerates the real node runs a real container there; others stay on kwok",
+TEST_CASE("a Pod that tolerates the real node runs a real container there, others stay on kwok",
           "[e2e][realnode]") {
   if (!test::require_real_nodes()) return;
   auto n = test::real_node("source");
