@@ -215,6 +215,11 @@ def preflight(bindir, d):
             os.rmdir(p)
         except OSError as e:
             return f"cannot create cgroups in {c}: {e.strerror}"
+    if read("/proc/sys/net/bridge/bridge-nf-call-iptables") == "1":
+        fwd = sh("iptables", "-S", "FORWARD", check=False).stdout.splitlines()
+        if fwd and fwd[0].strip() == "-P FORWARD DROP":
+            return ("the host's iptables FORWARD policy is DROP and bridged frames pass it "
+                    "(net.bridge.bridge-nf-call-iptables=1): the two nodes could not reach each other")
     if "overlay" not in (read("/proc/filesystems") or ""):
         return "the kernel has no overlay filesystem (containerd's overlayfs snapshotter)"
     ns = f"drsync-probe-{os.getpid()}"
