@@ -19,7 +19,13 @@ enum class OutputFormat { Text, Json };
 
 struct CliOptions {
   Command command = Command::Run;
-  std::optional<drsync::Mode> mode;
+  std::optional<drsync::Mode> mode;  // also Activate / Deactivate (`drsync activate`, ...)
+
+  // `drsync activate|deactivate`: one cluster, no source (storkctl's verbs).
+  bool single_cluster = false;
+  std::string kubeconfig, context;
+  std::vector<std::string> namespaces;
+  bool all_namespaces = false;
 
   // Clusters and namespaces (DR-Syncer's flags, plus contexts).
   std::string source_kubeconfig, dest_kubeconfig;
@@ -33,6 +39,7 @@ struct CliOptions {
   std::optional<std::vector<std::string>> exclude_resource_types;
   std::optional<bool> prune;
   std::string resource_modifiers;
+  std::optional<drsync::UnmanagedPolicy> unmanaged;
   std::vector<std::pair<std::string, std::string>> image_map;
   std::vector<std::pair<std::string, std::string>> storage_class_map;
 
@@ -43,6 +50,8 @@ struct CliOptions {
   std::optional<bool> source_unavailable;
   std::optional<bool> rollback_on_failure;
   std::optional<bool> force;
+  std::map<std::string, std::string> scale_overrides;  // NAME=N: start NAME at N
+  std::optional<bool> leave_unrecorded_stopped;
   bool dry_run = false;
 
   // PVC data movers (DR-Syncer's flags; none is built in yet, so any use is refused).
@@ -57,7 +66,7 @@ struct CliOptions {
 // Parses argv; throws UsageError (exit 2) for anything wrong with the command line itself.
 CliOptions parse_command_line(int argc, const char* const* argv);
 
-// `drsync --help`.
-std::string usage_text();
+// `drsync --help`, `drsync activate --help`, ...
+std::string usage_text(const CliOptions& cli);
 
 }  // namespace drsync_cli

@@ -2,6 +2,9 @@
 #include <fmt/format.h>
 #include <strings.h>
 
+#include <cstdlib>
+#include <string_view>
+
 #include "cli_options.hpp"
 #include "duration.hpp"
 #include "flags.hpp"
@@ -28,6 +31,8 @@ const std::vector<FlagSpec>& specs() {
       {"prune", K::Bool, "",
        "delete destination objects drsync copied that the source no longer has"},
       {"resource-modifiers", K::Value, "FILE", "Velero-format resource modifier rules"},
+      {"unmanaged", K::Value, "POLICY",
+       "destination objects drsync did not create: skip (default), adopt or fail"},
       {"image-map", K::Repeated, "OLD=NEW", "rewrite an image registry prefix (repeatable)"},
       {"storage-class-map", K::Repeated, "OLD=NEW", "rename a PVC storage class (repeatable)"},
       {"workloads", K::Value, "LIST", "act only on these workloads (name or type/name)"},
@@ -38,6 +43,10 @@ const std::vector<FlagSpec>& specs() {
        "Cutover: re-activate the source if the destination "
        "does not become ready"},
       {"force", K::Bool, "", "override fencing and pending-operation refusals"},
+      {"scale-override", K::Repeated, "NAME=N",
+       "start workload NAME at N replicas, whatever was recorded (repeatable)"},
+      {"leave-unrecorded-stopped", K::Bool, "",
+       "leave stopped workloads with no recorded count stopped instead of failing"},
       {"dry-run", K::Bool, "", "show what would be done; write nothing"},
       {"report", K::Value, "FILE", "write the report to FILE (.json or .md)"},
       {"output", K::Value, "FORMAT", "text (default) or json on stdout"},
@@ -50,9 +59,58 @@ const std::vector<FlagSpec>& specs() {
       {"version", K::Bool, "", "print the version and exit"},
       {"version-json", K::Bool, "", "print the version as JSON and exit"},
       {"help", K::Bool, "", "show this help"},
-      {"h", K::Bool, "", "show this help"},
+      {"h", K::Bool, "", "show this help", "help"},
   };
   return list;
+}
+
+// `drsync activate` / `drsync deactivate`: kubectl's names for the cluster and namespace flags.
+const std::vector<FlagSpec>& single_specs() {
+  static const std::vector<FlagSpec> list = {
+      {"kubeconfig", K::Value, "FILE", "kubeconfig of the cluster (default: kubectl's rules)"},
+      {"context", K::Value, "NAME", "context in the kubeconfig (default: current)"},
+      {"namespace", K::Repeated, "NS", "namespace to act on (repeatable, or comma-separated)"},
+      {"n", K::Repeated, "NS", "short for --namespace", "namespace"},
+      {"all-namespaces", K::Bool, "",
+       "activate: every namespace that has stopped workloads (of --selector)"},
+      {"A", K::Bool, "", "short for --all-namespaces", "all-namespaces"},
+      {"selector", K::Value, "K=V", "act only on workloads with these labels"},
+      {"l", K::Value, "K=V", "short for --selector", "selector"},
+      {"workloads", K::Value, "LIST", "act only on these workloads (name or type/name)"},
+      {"scale-override", K::Repeated, "NAME=N",
+       "start workload NAME at N replicas, whatever was recorded (repeatable)"},
+      {"leave-unrecorded-stopped", K::Bool, "",
+       "leave stopped workloads with no recorded count stopped instead of failing"},
+      {"wait-timeout", K::Value, "DURATION", "how long to wait for readiness (default 5m)"},
+      {"force", K::Bool, "", "override fencing and pending-operation refusals"},
+      {"dry-run", K::Bool, "", "show what would be done; write nothing"},
+      {"report", K::Value, "FILE", "write the report to FILE (.json or .md)"},
+      {"output", K::Value, "FORMAT", "text (default) or json on stdout"},
+      {"log-level", K::Value, "LEVEL", "debug, info (default), warn or error"},
+      {"help", K::Bool, "", "show this help"},
+      {"h", K::Bool, "", "show this help", "help"},
+  };
+  return list;
+}
+
+// The subcommand named by argv[1], if any.
+struct Subcommand {
+  const char* name;
+  Command command;
+  std::optional<drsync::Mode> mode;
+};
+constexpr Subcommand kSubcommands[] = {
+    {"status", Command::Status, std::nullopt},
+    {"activate", Command::Run, drsync::Mode::Activate},
+    {"deactivate", Command::Run, drsync::Mode::Deactivate},
+};
+
+const Subcommand* subcommand_of(int argc, const char* const* argv) {
+  if (argc < 2) return nullptr;
+  for (const auto& sub : kSubcommands) {
+    if (std::string_view(argv[1]) == sub.name) return &sub;
+  }
+  return nullptr;
 }
 
 drsync::Mode parse_mode(const std::string& text) {
@@ -80,9 +138,29 @@ std::vector<std::pair<std::string, std::string>> mappings(const ParsedFlags& f,
   return out;
 }
 
+std::map<std::string, std::string> scale_overrides(const ParsedFlags& f) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, count] : mappings(f, "scale-override")) {
+    if (count.find_first_not_of("0123456789") != std::string::npos) {
+      throw UsageError(fmt::format(
+          "invalid value \"{}={}\" for --scale-override: the count must be a whole number", name,
+          count));
+    }
+    out[name] = count;
+  }
+  return out;
+}
+
 std::optional<bool> optional_bool(const ParsedFlags& f, const std::string& flag) {
   if (!f.has(flag)) return std::nullopt;
   return f.boolean(flag);
+}
+
+drsync::UnmanagedPolicy parse_unmanaged(const std::string& s) {
+  if (strcasecmp(s.c_str(), "skip") == 0) return drsync::UnmanagedPolicy::Skip;
+  if (strcasecmp(s.c_str(), "adopt") == 0) return drsync::UnmanagedPolicy::Adopt;
+  if (strcasecmp(s.c_str(), "fail") == 0) return drsync::UnmanagedPolicy::Fail;
+  throw UsageError(fmt::format("invalid --unmanaged \"{}\": must be skip, adopt or fail", s));
 }
 
 LogLevel parse_log_level(const std::string& s) {
@@ -101,66 +179,8 @@ void check_unsupported(const ParsedFlags& f, CliOptions& o) {
   if (!f.last("pv-migrate-flags").empty()) o.unsupported.push_back("--pv-migrate-flags");
 }
 
-}  // namespace
-
-CliOptions parse_command_line(int argc, const char* const* argv) {
-  CliOptions o;
-  int first = 1;
-  if (argc > 1 && std::string(argv[1]) == "status") {
-    o.command = Command::Status;
-    first = 2;
-  }
-  ParsedFlags f = parse_flags(specs(), argc, argv, first);
-  if (f.boolean("help") || f.boolean("h")) {
-    o.command = Command::Help;
-    return o;
-  }
-  o.log_level = parse_log_level(f.last("log-level", "info"));
-  if (f.boolean("version")) {
-    o.command = Command::Version;
-    return o;
-  }
-  if (f.boolean("version-json")) {
-    o.command = Command::VersionJson;
-    return o;
-  }
-  if (!f.positional.empty()) {
-    throw UsageError(fmt::format(
-        "unexpected argument \"{}\" (booleans take --flag=true|false; the only subcommand is "
-        "`status`, first)",
-        f.positional.front()));
-  }
-
-  o.source_kubeconfig = f.last("source-kubeconfig");
-  o.dest_kubeconfig = f.last("dest-kubeconfig");
-  o.source_context = f.last("source-context");
-  o.dest_context = f.last("dest-context");
-  o.source_namespace = f.last("source-namespace");
-  o.dest_namespace = f.last("dest-namespace");
-  o.plan_file = f.last("plan");
-  if (f.has("mode")) o.mode = parse_mode(f.last("mode"));
-
-  o.include_custom_resources = optional_bool(f, "include-custom-resources");
-  if (f.has("resource-types")) o.resource_types = split_list(f.last("resource-types"));
-  if (f.has("exclude-resource-types")) {
-    o.exclude_resource_types = split_list(f.last("exclude-resource-types"));
-  }
-  o.prune = optional_bool(f, "prune");
-  o.resource_modifiers = f.last("resource-modifiers");
-  o.image_map = mappings(f, "image-map");
-  o.storage_class_map = mappings(f, "storage-class-map");
-
-  o.workloads = split_list(f.last("workloads"));
-  o.selector = f.last("selector");
-  if (f.has("wait-timeout")) {
-    o.wait_timeout = ceil_seconds(parse_duration("wait-timeout", f.last("wait-timeout")));
-  }
-  o.source_unavailable = optional_bool(f, "source-unavailable");
-  o.rollback_on_failure = optional_bool(f, "rollback-on-failure");
-  o.force = optional_bool(f, "force");
-  o.dry_run = f.boolean("dry-run");
-  check_unsupported(f, o);
-
+// --output, --report, --log-level (DEBUG=true in the environment means debug, as DR-Syncer's).
+void parse_output_flags(const ParsedFlags& f, CliOptions& o) {
   std::string output = f.last("output", "text");
   if (output == "text")
     o.output = OutputFormat::Text;
@@ -177,13 +197,136 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
           fmt::format("--report {}: the file name must end in .json or .md", o.report_file));
     }
   }
+}
+
+LogLevel log_level(const ParsedFlags& f) {
+  if (f.has("log-level")) return parse_log_level(f.last("log-level"));
+  const char* debug = std::getenv("DEBUG");
+  return debug != nullptr && std::string_view(debug) == "true" ? LogLevel::Debug : LogLevel::Info;
+}
+
+// Flags both the two-cluster modes and activate/deactivate have.
+void parse_mode_flags(const ParsedFlags& f, CliOptions& o) {
+  o.workloads = split_list(f.last("workloads"));
+  o.selector = f.last("selector");
+  if (f.has("wait-timeout")) {
+    o.wait_timeout = ceil_seconds(parse_duration("wait-timeout", f.last("wait-timeout")));
+  }
+  o.force = optional_bool(f, "force");
+  o.scale_overrides = scale_overrides(f);
+  o.leave_unrecorded_stopped = optional_bool(f, "leave-unrecorded-stopped");
+  o.dry_run = f.boolean("dry-run");
+  parse_output_flags(f, o);
+}
+
+void parse_run_flags(const ParsedFlags& f, CliOptions& o) {
+  o.source_kubeconfig = f.last("source-kubeconfig");
+  o.dest_kubeconfig = f.last("dest-kubeconfig");
+  o.source_context = f.last("source-context");
+  o.dest_context = f.last("dest-context");
+  o.source_namespace = f.last("source-namespace");
+  o.dest_namespace = f.last("dest-namespace");
+  o.plan_file = f.last("plan");
+  if (f.has("mode")) o.mode = parse_mode(f.last("mode"));
+
+  o.include_custom_resources = optional_bool(f, "include-custom-resources");
+  if (f.has("resource-types")) o.resource_types = split_list(f.last("resource-types"));
+  if (f.has("exclude-resource-types")) {
+    o.exclude_resource_types = split_list(f.last("exclude-resource-types"));
+  }
+  o.prune = optional_bool(f, "prune");
+  o.resource_modifiers = f.last("resource-modifiers");
+  if (f.has("unmanaged")) o.unmanaged = parse_unmanaged(f.last("unmanaged"));
+  o.image_map = mappings(f, "image-map");
+  o.storage_class_map = mappings(f, "storage-class-map");
+  o.source_unavailable = optional_bool(f, "source-unavailable");
+  o.rollback_on_failure = optional_bool(f, "rollback-on-failure");
+  parse_mode_flags(f, o);
+  check_unsupported(f, o);
+}
+
+void parse_single_flags(const ParsedFlags& f, CliOptions& o) {
+  o.single_cluster = true;
+  o.kubeconfig = f.last("kubeconfig");
+  o.context = f.last("context");
+  for (const auto& value : f.all("namespace")) {
+    for (auto& ns : split_list(value)) o.namespaces.push_back(std::move(ns));
+  }
+  o.all_namespaces = f.boolean("all-namespaces");
+  parse_mode_flags(f, o);
+}
+
+}  // namespace
+
+CliOptions parse_command_line(int argc, const char* const* argv) {
+  CliOptions o;
+  const Subcommand* sub = subcommand_of(argc, argv);
+  if (sub) {
+    o.command = sub->command;
+    o.mode = sub->mode;
+  }
+  bool single = o.mode == drsync::Mode::Activate || o.mode == drsync::Mode::Deactivate;
+  ParsedFlags f = parse_flags(single ? single_specs() : specs(), argc, argv, sub ? 2 : 1);
+  if (f.boolean("help")) {
+    o.command = Command::Help;
+    return o;
+  }
+  o.log_level = log_level(f);
+  if (!single && f.boolean("version")) {
+    o.command = Command::Version;
+    return o;
+  }
+  if (!single && f.boolean("version-json")) {
+    o.command = Command::VersionJson;
+    return o;
+  }
+  if (!f.positional.empty()) {
+    throw UsageError(fmt::format(
+        "unexpected argument \"{}\" (booleans take --flag=true|false; the subcommands are "
+        "status, activate and deactivate, first)",
+        f.positional.front()));
+  }
+  if (single)
+    parse_single_flags(f, o);
+  else
+    parse_run_flags(f, o);
   return o;
 }
 
-std::string usage_text() {
+namespace {
+
+std::string visible_help(const std::vector<FlagSpec>& specs) {
   std::vector<FlagSpec> visible;
-  for (const auto& s : specs()) {
+  for (const auto& s : specs) {
     if (s.name != "h") visible.push_back(s);
+  }
+  return flags_help(visible);
+}
+
+std::string single_usage_text(drsync::Mode mode) {
+  bool activate = mode == drsync::Mode::Activate;
+  return fmt::format(
+      "drsync {0}: {1}, in one cluster, with no source.\n"
+      "\n"
+      "Usage:\n"
+      "  drsync {0} [--kubeconfig FILE] [--context NAME] -n NS [-n NS...]{2} [flags]\n"
+      "\n"
+      "Flags:\n"
+      "{3}\n"
+      "Exit codes: 0 success, 1 failure, 2 usage error, 3 refused (fencing or a pending "
+      "operation).\n"
+      "Documentation: docs/cli.md\n",
+      activate ? "activate" : "deactivate",
+      activate ? "start every stopped workload at its recorded replica count"
+               : "stop every workload, recording its replica count",
+      activate ? " | --all-namespaces" : "", visible_help(single_specs()));
+}
+
+}  // namespace
+
+std::string usage_text(const CliOptions& cli) {
+  if (cli.mode == drsync::Mode::Activate || cli.mode == drsync::Mode::Deactivate) {
+    return single_usage_text(*cli.mode);
   }
   return fmt::format(
       "drsync: disaster recovery of Kubernetes namespaces between two clusters.\n"
@@ -193,18 +336,21 @@ std::string usage_text() {
       "         --source-namespace NS [--dest-namespace NS] [flags]\n"
       "  drsync --mode=MODE --plan PLAN.yaml [flags]\n"
       "  drsync status --source-kubeconfig FILE --dest-kubeconfig FILE --source-namespace NS\n"
+      "  drsync activate|deactivate [--kubeconfig FILE] -n NS | --all-namespaces (see --help)\n"
       "\n"
       "Modes:\n"
-      "  Stage     copy the namespace into the destination, workloads stopped (0 replicas)\n"
-      "  Cutover   sync, stop the source, start the destination at the recorded counts\n"
-      "  Failback  stop the destination, start the source again at its original counts\n"
+      "  Stage       copy the namespace into the destination, workloads stopped (0 replicas)\n"
+      "  Cutover     sync, stop the source, start the destination at the recorded counts\n"
+      "  Failback    stop the destination, start the source again at its original counts\n"
+      "  activate    one cluster: start its stopped workloads at their recorded counts\n"
+      "  deactivate  one cluster: stop its workloads, recording their counts\n"
       "\n"
       "Flags:\n"
       "{}\n"
       "Exit codes: 0 success, 1 failure, 2 usage error, 3 refused (fencing or a pending "
       "operation).\n"
       "Documentation: docs/cli.md\n",
-      flags_help(visible));
+      visible_help(specs()));
 }
 
 }  // namespace drsync_cli

@@ -26,6 +26,10 @@ std::vector<Outcome> run_modes(RunContext& ctx);
 std::vector<Outcome> run_dry_run(RunContext& ctx);
 std::vector<Outcome> run_status(RunContext& ctx);
 
+// The Migration of one pair: of two clusters, or of the one cluster of activate / deactivate.
+drsync::Migration migration_for(const RunContext& ctx, const Target& t,
+                                drsync::MigrationOptions options);
+
 // "Stage shop -> shop-dr" (the namespace once when both are the same).
 std::string pair_title(const std::string& what, const Target& t);
 

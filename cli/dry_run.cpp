@@ -79,8 +79,7 @@ Outcome dry_run_one(RunContext& ctx, Mode mode, const Target& t) {
     drsync::MigrationOptions o = t.options;
     o.source_probe_attempts = 1;
     o.cancel = ctx.cancel;
-    drsync::Migration m(ctx.clusters.source, t.source_namespace, ctx.clusters.dest,
-                        t.dest_namespace, o);
+    drsync::Migration m = migration_for(ctx, t, o);
     out.status = m.status();  // reads only; does not probe the source with source_unavailable
     auto plan = m.plan(mode, true);
     if (!refuse_unreachable_source(ctx, t, plan, out)) describe_plan(plan, out);

@@ -19,7 +19,11 @@ std::chrono::milliseconds parse_duration(const std::string& flag, const std::str
   if (text.empty()) throw bad();
   bool digits_only = true;
   for (char c : text) digits_only = digits_only && std::isdigit(static_cast<unsigned char>(c));
-  if (digits_only) return std::chrono::seconds(std::strtoll(text.c_str(), nullptr, 10));
+  if (digits_only) {
+    // A bare number of seconds, bounded like the unit form (no overflow of the milliseconds).
+    if (text.size() > 9) throw bad();
+    return std::chrono::seconds(std::strtoll(text.c_str(), nullptr, 10));
+  }
 
   double total_ms = 0;
   std::size_t i = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 
 namespace drsync_cli {
 namespace {
@@ -92,8 +93,9 @@ ParsedFlags parse_flags(const std::vector<FlagSpec>& specs, int argc, const char
     if (!spec) {
       throw UsageError(fmt::format("unknown flag --{}", name));
     }
+    const std::string& key = spec->alias_of.empty() ? name : spec->alias_of;
     if (spec->kind == FlagKind::Bool) {
-      out.values[name].push_back(!has_value || parse_bool(name, value) ? "true" : "false");
+      out.values[key].push_back(!has_value || parse_bool(name, value) ? "true" : "false");
       continue;
     }
     if (!has_value) {
@@ -102,7 +104,7 @@ ParsedFlags parse_flags(const std::vector<FlagSpec>& specs, int argc, const char
       }
       value = argv[++i];
     }
-    out.values[name].push_back(value);
+    out.values[key].push_back(value);
   }
   return out;
 }
@@ -110,7 +112,9 @@ ParsedFlags parse_flags(const std::vector<FlagSpec>& specs, int argc, const char
 std::string flags_help(const std::vector<FlagSpec>& specs) {
   std::size_t width = 0;
   auto left = [](const FlagSpec& s) {
-    return s.arg.empty() ? fmt::format("  --{}", s.name) : fmt::format("  --{} {}", s.name, s.arg);
+    std::string_view dashes = s.name.size() == 1 ? "-" : "--";  // -n, --namespace
+    return s.arg.empty() ? fmt::format("  {}{}", dashes, s.name)
+                         : fmt::format("  {}{} {}", dashes, s.name, s.arg);
   };
   for (const auto& s : specs) width = std::max(width, left(s).size());
   std::string out;

@@ -7,6 +7,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace drsync_cli {
@@ -20,10 +21,19 @@ class UsageError : public std::runtime_error {
 enum class FlagKind { Bool, Value, Repeated };
 
 struct FlagSpec {
+  FlagSpec(std::string name_, FlagKind kind_, std::string arg_, std::string help_,
+           std::string alias_of_ = {})
+      : name(std::move(name_)),
+        kind(kind_),
+        arg(std::move(arg_)),
+        help(std::move(help_)),
+        alias_of(std::move(alias_of_)) {}
+
   std::string name;  // without dashes
   FlagKind kind = FlagKind::Value;
   std::string arg;  // placeholder in the help text ("FILE"), empty for booleans
   std::string help;
+  std::string alias_of;  // "-n" is "--namespace": values are stored under that name
 };
 
 struct ParsedFlags {

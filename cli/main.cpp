@@ -32,6 +32,7 @@ void on_signal(int sig) {
 int run(const CliOptions& cli) {
   Targets targets = resolve_targets(cli);
   Clusters clusters = connect(targets);
+  expand_all_namespaces(targets, clusters);
   Progress progress(stderr, isatty(fileno(stderr)) != 0, cli.log_level);
   drsync::CancelToken cancel;
   g_cancel = &cancel;
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
     CliOptions cli = parse_command_line(argc, argv);
     switch (cli.command) {
       case Command::Help:
-        std::fputs(usage_text().c_str(), stdout);
+        std::fputs(usage_text(cli).c_str(), stdout);
         return kExitOk;
       case Command::Version:
         std::puts(version_text().c_str());

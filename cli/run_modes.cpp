@@ -31,8 +31,7 @@ Outcome run_one(RunContext& ctx, drsync::Mode mode, Target& t) {
   ctx.progress.begin(pair_title(drsync::mode_name(mode), t));
   std::optional<drsync::Migration> m;
   try {
-    m.emplace(ctx.clusters.source, t.source_namespace, ctx.clusters.dest, t.dest_namespace,
-              std::move(options));
+    m.emplace(migration_for(ctx, t, std::move(options)));
     out.report = m->run(mode);
     out.result = out.report->ok ? Result::Succeeded : Result::Failed;
     if (!out.report->ok && !out.report->errors.empty()) {
@@ -62,6 +61,14 @@ Outcome run_one(RunContext& ctx, drsync::Mode mode, Target& t) {
 }
 
 }  // namespace
+
+drsync::Migration migration_for(const RunContext& ctx, const Target& t,
+                                drsync::MigrationOptions options) {
+  if (ctx.targets.single_cluster)
+    return drsync::Migration::single(ctx.clusters.dest, t.dest_namespace, std::move(options));
+  return drsync::Migration(ctx.clusters.source, t.source_namespace, ctx.clusters.dest,
+                           t.dest_namespace, std::move(options));
+}
 
 std::string pair_title(const std::string& what, const Target& t) {
   if (t.source_namespace == t.dest_namespace) return what + " " + t.source_namespace;

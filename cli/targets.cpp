@@ -73,6 +73,30 @@ std::shared_ptr<const drsync::ResourceModifiers> load_modifiers(const std::strin
   }
 }
 
+// activate / deactivate: one cluster, each namespace its own "pair" (source == destination).
+Targets resolve_single_cluster(const CliOptions& cli) {
+  const char* verb = drsync::mode_id(*cli.mode);
+  if (cli.namespaces.empty() == !cli.all_namespaces) {
+    throw UsageError(fmt::format("{}: give -n NS (repeatable) or --all-namespaces{}", verb,
+                                 cli.all_namespaces ? ", not both" : ""));
+  }
+  if (cli.all_namespaces && cli.mode == drsync::Mode::Deactivate) {
+    throw UsageError(
+        "deactivate: --all-namespaces would stop every workload of the cluster, system "
+        "namespaces too: name the namespaces with -n NS");
+  }
+  Targets t;
+  t.source = drsync::ClusterRef{cli.kubeconfig, cli.context};
+  t.dest = t.source;
+  t.single_cluster = true;
+  t.all_namespaces = cli.all_namespaces;
+  drsync::MigrationOptions o;
+  apply_flags(cli, o);
+  for (const auto& ns : cli.namespaces) t.pairs.push_back(Target{ns, ns, o});
+  if (cli.all_namespaces) t.pairs.push_back(Target{"", "", std::move(o)});  // see expand_all
+  return t;
+}
+
 }  // namespace
 
 void apply_flags(const CliOptions& cli, drsync::MigrationOptions& o) {
@@ -81,6 +105,7 @@ void apply_flags(const CliOptions& cli, drsync::MigrationOptions& o) {
   if (cli.resource_types) s.include_types = *cli.resource_types;
   if (cli.exclude_resource_types) s.exclude_types = *cli.exclude_resource_types;
   if (cli.prune) s.prune = *cli.prune;
+  if (cli.unmanaged) s.unmanaged = *cli.unmanaged;
   merge_pairs(s.image_map, cli.image_map);
   for (const auto& [from, to] : cli.storage_class_map) s.storage_class_map[from] = to;
   if (!cli.workloads.empty()) o.subset.names = cli.workloads;
@@ -89,9 +114,12 @@ void apply_flags(const CliOptions& cli, drsync::MigrationOptions& o) {
   if (cli.source_unavailable) o.source_unavailable = *cli.source_unavailable;
   if (cli.rollback_on_failure) o.rollback_on_failure = *cli.rollback_on_failure;
   if (cli.force) o.force = *cli.force;
+  for (const auto& [name, count] : cli.scale_overrides) o.scale_overrides[name] = count;
+  if (cli.leave_unrecorded_stopped) o.leave_unrecorded_stopped = *cli.leave_unrecorded_stopped;
 }
 
 Targets resolve_targets(const CliOptions& cli) {
+  if (cli.single_cluster) return resolve_single_cluster(cli);
   check_flags(cli);
   Targets t;
   if (!cli.plan_file.empty()) {
@@ -142,7 +170,29 @@ Targets resolve_targets(const CliOptions& cli) {
   return t;
 }
 
+void expand_all_namespaces(Targets& t, const Clusters& c) {
+  if (!t.all_namespaces) return;
+  drsync::MigrationOptions options = std::move(t.pairs.front().options);
+  t.pairs.clear();
+  for (auto& ns : drsync::Migration::stopped_namespaces(c.dest, options)) {
+    t.pairs.push_back(Target{ns, ns, options});
+  }
+  if (t.pairs.empty()) {
+    throw drsync::Error(
+        drsync::Errc::not_found,
+        fmt::format("no namespace of {} has stopped workloads{}: nothing to activate",
+                    c.dest.server(),
+                    options.subset.label_selector.empty()
+                        ? std::string()
+                        : fmt::format(" matching --selector {}", options.subset.label_selector)));
+  }
+}
+
 Clusters connect(const Targets& t) {
+  if (t.single_cluster) {  // activate / deactivate: one cluster, no copy onto itself
+    drsync::Cluster one = drsync::Cluster::from_kubeconfig(t.dest.kubeconfig, t.dest.context);
+    return Clusters{one, one};
+  }
   Clusters c{drsync::Cluster::from_kubeconfig(t.source.kubeconfig, t.source.context),
              drsync::Cluster::from_kubeconfig(t.dest.kubeconfig, t.dest.context)};
   if (c.source.server() == c.dest.server()) {

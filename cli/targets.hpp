@@ -24,6 +24,8 @@ struct Targets {
   drsync::ClusterRef source;
   drsync::ClusterRef dest;
   std::vector<Target> pairs;
+  bool single_cluster = false;  // activate / deactivate: source and dest are the one cluster
+  bool all_namespaces = false;  // activate --all-namespaces: pairs found by expand_all_namespaces
 };
 
 // Checks the flags against each other and resolves the pairs; loads the plan and the resource
@@ -42,5 +44,10 @@ struct Clusters {
 // Loads both kubeconfigs (no request is sent). Throws drsync::Error(config) for a bad kubeconfig
 // and UsageError when a pair would copy a namespace onto itself.
 Clusters connect(const Targets& targets);
+
+// activate --all-namespaces: one pair per namespace of the cluster that has stopped workloads (of
+// the selector). Throws Error(not_found) when there is none: an activation that starts nothing
+// is not a success.
+void expand_all_namespaces(Targets& targets, const Clusters& clusters);
 
 }  // namespace drsync_cli

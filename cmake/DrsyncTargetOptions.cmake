@@ -3,7 +3,8 @@
 # and nothing of it reaches consumers: everything here is PRIVATE).
 #
 #   warnings:    -Wall -Wextra -Wpedantic, plus -Werror with DRSYNC_WERROR
-#   sanitizers:  DRSYNC_ASAN (ASan + UBSan) or DRSYNC_TSAN, at compile and link time
+#   sanitizers:  DRSYNC_ASAN (ASan + UBSan) or DRSYNC_TSAN, at compile and link time; DRSYNC_FUZZ
+#                (clang: ASan + UBSan + libFuzzer's coverage instrumentation, tests/fuzz)
 #   language:    no compiler extensions (the standard itself comes from target_compile_features:
 #                cxx_std_20 is PUBLIC on the library, so every C++ target linking it gets C++20)
 #
@@ -17,6 +18,10 @@ function(drsync_target_options target)
   set(sanitize "")
   if(DRSYNC_ASAN AND DRSYNC_TSAN)
     message(FATAL_ERROR "DRSYNC_ASAN and DRSYNC_TSAN cannot be combined")
+  elseif(DRSYNC_FUZZ)
+    # pointer-overflow stays recoverable so tests/fuzz/ubsan.supp can name RapidJSON's own.
+    set(sanitize -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined
+                 -fsanitize-recover=pointer-overflow -fno-omit-frame-pointer)
   elseif(DRSYNC_ASAN)
     set(sanitize -fsanitize=address,undefined -fno-omit-frame-pointer)
   elseif(DRSYNC_TSAN)

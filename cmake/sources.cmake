@@ -114,6 +114,12 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/test_url.cpp
 )
 
+# Unit tests of the CLI's command line (tests/CMakeLists.txt, with the CLI's parser sources).
+set(DRSYNC_CLI_TEST_SOURCES
+    tests/catch_main.cpp
+    tests/unit/test_cli_flags.cpp
+)
+
 # End-to-end tests against two real clusters (tests/CMakeLists.txt; e2e/migrate_child.cpp is a
 # program of its own).
 set(DRSYNC_E2E_TEST_SOURCES

@@ -1,6 +1,7 @@
 #include "drsync/yaml.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -129,11 +130,85 @@ void emit(YAML::Emitter& out, const Value& v) {
   }
 }
 
+// The length of the UTF-8 sequence at `p` (1-4), or 0 when it is not valid UTF-8 (overlong forms,
+// surrogates and code points past U+10FFFF included).
+std::size_t utf8_sequence(const unsigned char* p, std::size_t left) {
+  unsigned char c = p[0];
+  if (c < 0x80) return 1;
+  std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (n == 0 || c > 0xF4 || n > left) return 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  }
+  if (c == 0xE0 && p[1] < 0xA0) return 0;  // overlong
+  if (c == 0xED && p[1] > 0x9F) return 0;  // surrogate
+  if (c == 0xF0 && p[1] < 0x90) return 0;  // overlong
+  if (c == 0xF4 && p[1] > 0x8F) return 0;  // past U+10FFFF
+  return n;
+}
+
+// YAML documents are UTF-8 (as kubectl reads them): anything else is refused with its position
+// rather than turned into replacement characters.
+void check_utf8(std::string_view text, std::string_view origin) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t n = utf8_sequence(p + i, text.size() - i);
+    if (n == 0) {
+      throw Error(Errc::invalid_argument,
+                  fmt::format("{}:{}:{}: invalid YAML: not UTF-8 (byte 0x{:02x})", origin, line,
+                              column, p[i]));
+    }
+    column = p[i] == '\n' ? 1 : column + 1;
+    line += p[i] == '\n' ? 1 : 0;
+    i += n;
+  }
+}
+
+// yaml-cpp 0.7's LoadAll never returns on some malformed streams (e.g. a stray "," after a
+// document, jbeder/yaml-cpp#1040, fixed upstream after 0.7): the parser hands back the same empty
+// document forever, without consuming anything. Walking the documents once with events first
+// finds that: a document that starts where the previous one started is refused.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  YAML::Mark start = YAML::Mark::null_mark();
+};
+
+void check_documents_advance(std::string_view yaml, std::string_view origin) {
+  std::istringstream in{std::string(yaml)};
+  YAML::Parser parser(in);
+  DocumentStarts walk;
+  int previous = -1;
+  while (parser.HandleNextDocument(walk)) {
+    if (walk.start.pos == previous) {
+      throw Error(Errc::invalid_argument,
+                  fmt::format("{}:{}:{}: invalid YAML: unexpected content", origin,
+                              walk.start.line + 1, walk.start.column + 1));
+    }
+    previous = walk.start.pos;
+  }
+}
+
 }  // namespace
 
 std::vector<Object> parse_yaml_documents(std::string_view yaml, std::string_view origin) {
+  check_utf8(yaml, origin);
   std::vector<Object> docs;
   try {
+    check_documents_advance(yaml, origin);
     std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(yaml));
     for (const auto& n : nodes) {
       if (n.IsNull() || !n.IsDefined()) continue;
@@ -146,6 +221,7 @@ std::vector<Object> parse_yaml_documents(std::string_view yaml, std::string_view
 }
 
 Object parse_yaml(std::string_view yaml, std::string_view origin) {
+  check_utf8(yaml, origin);
   try {
     YAML::Node n = YAML::Load(std::string(yaml));
     if (n.IsNull() || !n.IsDefined()) return Object();

@@ -52,11 +52,12 @@ class Reader {
     if (!v->IsString()) fail(key, "must be a string");
     out = v->GetString();
   }
-  void integer(const std::string& key, long long& out) {
+  void integer(const std::string& key, long long& out, long long min, long long max) {
     const Value* v = get(key);
     if (!v) return;
     if (!v->IsInt64()) fail(key, "must be an integer");
     out = v->GetInt64();
+    if (out < min || out > max) fail(key, fmt::format("must be between {} and {}", min, max));
   }
   // A mapping of names to replica counts: {"web": 3, "deployments/api": "2"}.
   void counts(const std::string& key, std::map<std::string, std::string>& out) {
@@ -189,13 +190,13 @@ void read_sync_options(Reader& r, SyncOptions& s, const std::string& base_dir) {
   }
   read_scale_kinds(r, s);
   long long n = s.concurrency;
-  r.integer("concurrency", n);
+  r.integer("concurrency", n, 1, 1024);
   s.concurrency = static_cast<int>(n);
 }
 
 void read_seconds(Reader& r, const char* key, std::chrono::seconds& out) {
   long long n = out.count();
-  r.integer(key, n);
+  r.integer(key, n, 0, 366LL * 24 * 3600);  // up to a year
   out = std::chrono::seconds(n);
 }
 

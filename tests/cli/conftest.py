@@ -62,7 +62,12 @@ class Clusters:
 
     def drsync(self, *args, timeout=300):
         """Runs drsync; returns the CompletedProcess (returncode, stdout, stderr)."""
-        return subprocess.run([self.cli, *args], capture_output=True, text=True, timeout=timeout)
+        return self.run_drsync(*args, timeout=timeout)
+
+    def run_drsync(self, *args, timeout=300, env=None):
+        """drsync with another environment (e.g. another $HOME)."""
+        return subprocess.run([self.cli, *args], capture_output=True, text=True, timeout=timeout,
+                              env=env)
 
     def drsync_json(self, *args, timeout=300):
         p = self.drsync(*args, "--output", "json", timeout=timeout)

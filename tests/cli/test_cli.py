@@ -274,7 +274,6 @@ def test_bad_kubeconfig_exit_1(clusters, namespaces, tmp_path):
 
 def unreachable_kubeconfig(clusters, tmp_path):
     text = open(clusters.kubeconfig("source")).read()
-    # the server is 127.0.0.1, or the node bridge's address when the clusters have real nodes
     text = re.sub(r"server: https://[0-9.]+:\d+", "server: https://127.0.0.1:1", text)
     path = tmp_path / "unreachable.kubeconfig"
     path.write_text(text)

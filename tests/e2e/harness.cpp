@@ -254,4 +254,12 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
   }
 }
 
+MigrationOptions fast_options() {
+  MigrationOptions o;
+  o.poll_interval = std::chrono::milliseconds(100);
+  o.wait_timeout = std::chrono::seconds(120);
+  o.gone_timeout = std::chrono::seconds(60);
+  return o;
+}
+
 }  // namespace drsync::test

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "drsync/cluster.hpp"
+#include "drsync/migration.hpp"
 #include "drsync/object.hpp"
 
 namespace drsync::test {
@@ -103,5 +104,8 @@ int run_command(const std::string& command);
 // Polls `condition` every 100 ms until true or `timeout`; returns its last value.
 bool wait_until(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+// Migration options for tests: short polls, bounded waits (kwok Pods are ready within a second).
+MigrationOptions fast_options();
 
 }  // namespace drsync::test

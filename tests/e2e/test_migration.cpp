@@ -50,14 +50,6 @@ Scales stopped_like(const Scales& s) {
   return out;
 }
 
-MigrationOptions fast_options() {
-  MigrationOptions o;
-  o.poll_interval = std::chrono::milliseconds(100);
-  o.wait_timeout = std::chrono::seconds(120);
-  o.gone_timeout = std::chrono::seconds(60);
-  return o;
-}
-
 std::uint64_t writes(const Cluster& a, const Cluster& b) {
   return a.stats().writes() + b.stats().writes();
 }
@@ -111,7 +103,7 @@ TEST_CASE("Stage -> Cutover -> Failback -> Cutover keeps exact counts for every 
     REQUIRE(test::wait_workloads_ready(src, ns.name()));
     const Scales original = scales(src, ns.name());
     REQUIRE_FALSE(original.empty());
-    Migration m(src, ns.name(), dst, dns, fast_options());
+    Migration m(src, ns.name(), dst, dns, test::fast_options());
 
     MigrationReport staged = m.stage();
     INFO(staged.to_json());
@@ -163,7 +155,7 @@ TEST_CASE("Stage after Cutover is refused and a forced one leaves live counts un
   test::apply_objects(src, ns.name(), manifests);
   REQUIRE(test::wait_workloads_ready(src, ns.name()));
   const Scales original = scales(src, ns.name());
-  Migration m(src, ns.name(), dst, dns, fast_options());
+  Migration m(src, ns.name(), dst, dns, test::fast_options());
   REQUIRE(m.stage().ok);
   REQUIRE(m.cutover().ok);
   try {
@@ -173,7 +165,7 @@ TEST_CASE("Stage after Cutover is refused and a forced one leaves live counts un
     CHECK(e.code() == Errc::fenced);
   }
   CHECK(scales(dst, dns) == original);
-  MigrationOptions forced = fast_options();
+  MigrationOptions forced = test::fast_options();
   forced.force = true;
   Migration mf(src, ns.name(), dst, dns, forced);
   MigrationReport r = mf.stage();
@@ -192,7 +184,7 @@ TEST_CASE("no instant has both sides scaled up during Cutover and Failback", "[e
   auto manifests = test::fixture_app("guestbook");
   test::apply_objects(src, ns.name(), manifests);
   REQUIRE(test::wait_workloads_ready(src, ns.name()));
-  Migration m(src, ns.name(), dst, dns, fast_options());
+  Migration m(src, ns.name(), dst, dns, test::fast_options());
   REQUIRE(m.stage().ok);
 
   std::mutex mu;
@@ -244,7 +236,7 @@ TEST_CASE("Cutover with the source API server stopped uses the counts recorded a
   test::apply_objects(src, ns.name(), manifests);
   REQUIRE(test::wait_workloads_ready(src, ns.name()));
   const Scales original = scales(src, ns.name());
-  MigrationOptions o = fast_options();
+  MigrationOptions o = test::fast_options();
   o.source_probe_attempts = 2;
   Migration m(src, ns.name(), dst, dns, o);
   REQUIRE(m.stage().ok);
@@ -293,7 +285,7 @@ TEST_CASE("a Cutover or Failback killed after any write completes when re-run",
   for (int cycle = 0; cycle < 2; ++cycle) {
     Cluster s2 = Cluster::from_kubeconfig(clusters.kubeconfig("source"));
     Cluster d2 = Cluster::from_kubeconfig(clusters.kubeconfig("dest"));
-    Migration m(s2, ns.name(), d2, dns, fast_options());
+    Migration m(s2, ns.name(), d2, dns, test::fast_options());
     REQUIRE(m.cutover().ok);
     cut_writes = static_cast<long>(s2.stats().writes() + d2.stats().writes());
     check_cut_over();
@@ -335,9 +327,9 @@ TEST_CASE("a subset Cutover moves only the selected workloads", "[e2e][migration
   test::apply_objects(src, ns.name(), manifests);
   REQUIRE(test::wait_workloads_ready(src, ns.name()));
   const Scales original = scales(src, ns.name());
-  REQUIRE(Migration(src, ns.name(), dst, dns, fast_options()).stage().ok);
+  REQUIRE(Migration(src, ns.name(), dst, dns, test::fast_options()).stage().ok);
 
-  MigrationOptions subset = fast_options();
+  MigrationOptions subset = test::fast_options();
   subset.subset.names = {"deployments/frontend"};
   MigrationReport r = Migration(src, ns.name(), dst, dns, subset).cutover();
   INFO(r.to_markdown());
@@ -350,7 +342,7 @@ TEST_CASE("a subset Cutover moves only the selected workloads", "[e2e][migration
     CHECK(on_dest[other] == "0");
   }
   // By label: the redis workloads follow.
-  MigrationOptions by_label = fast_options();
+  MigrationOptions by_label = test::fast_options();
   by_label.subset.label_selector = "app=redis";
   REQUIRE(Migration(src, ns.name(), dst, dns, by_label).cutover().ok);
   CHECK(scales(dst, dns) == original);
@@ -367,7 +359,7 @@ TEST_CASE("plan previews each mode without writing and refuses as the mode does"
   auto manifests = test::fixture_app("guestbook");
   test::apply_objects(src, ns.name(), manifests);
   REQUIRE(test::wait_workloads_ready(src, ns.name()));
-  Migration m(src, ns.name(), dst, dns, fast_options());
+  Migration m(src, ns.name(), dst, dns, test::fast_options());
 
   auto before = writes(src, dst);
   StepPlan stage = m.plan(Mode::Stage, true);
@@ -395,7 +387,7 @@ TEST_CASE("plan previews each mode without writing and refuses as the mode does"
   CHECK(find(cut, Step::ScaleUp).side == Side::Destination);
   CHECK(writes(src, dst) == before);
 
-  MigrationOptions with_rollback = fast_options();
+  MigrationOptions with_rollback = test::fast_options();
   with_rollback.rollback_on_failure = true;
   with_rollback.migrate_data = true;
   StepPlan careful = Migration(src, ns.name(), dst, dns, with_rollback).plan(Mode::Cutover);

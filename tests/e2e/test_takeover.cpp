@@ -31,14 +31,6 @@ std::map<std::string, std::string> replicas(const Cluster& c, const std::string&
   return out;
 }
 
-MigrationOptions fast_options() {
-  MigrationOptions o;
-  o.poll_interval = std::chrono::milliseconds(100);
-  o.wait_timeout = std::chrono::seconds(60);
-  o.gone_timeout = std::chrono::seconds(60);
-  return o;
-}
-
 // A namespace as Stork and DR-Syncer leave their DR copies: stopped, the count in their records.
 std::vector<Object> peer_copies() {
   std::vector<Object> out;
@@ -67,10 +59,10 @@ TEST_CASE("activate starts Stork- and DR-Syncer-made copies at their recorded co
   auto objects = peer_copies();
   test::apply_objects(dst, ns.name(), objects);
 
-  auto stopped = Migration::stopped_namespaces(dst, fast_options());
+  auto stopped = Migration::stopped_namespaces(dst, test::fast_options());
   CHECK(std::find(stopped.begin(), stopped.end(), ns.name()) != stopped.end());
 
-  Migration m = Migration::single(dst, ns.name(), fast_options());
+  Migration m = Migration::single(dst, ns.name(), test::fast_options());
   MigrationReport up = m.activate();
   INFO(up.to_markdown());
   REQUIRE(up.ok);
@@ -78,7 +70,7 @@ TEST_CASE("activate starts Stork- and DR-Syncer-made copies at their recorded co
       {"stork", "3"}, {"portworx", "2"}, {"drsyncer", "4"}, {"override", "1"}};
   CHECK(replicas(dst, ns.name()) == expected);
   CHECK(m.status().dest_role == "active");
-  auto after = Migration::stopped_namespaces(dst, fast_options());
+  auto after = Migration::stopped_namespaces(dst, test::fast_options());
   CHECK(std::find(after.begin(), after.end(), ns.name()) == after.end());
 
   // Deactivate then activate is exact.
@@ -100,7 +92,7 @@ TEST_CASE("a stopped workload with no record fails the run, naming it and the ke
           stopped_deployment("unknown", "{}"));
   test::apply_objects(dst, ns.name(), objects);
 
-  MigrationReport r = Migration::single(dst, ns.name(), fast_options()).activate();
+  MigrationReport r = Migration::single(dst, ns.name(), test::fast_options()).activate();
   REQUIRE_FALSE(r.ok);
   REQUIRE_FALSE(r.errors.empty());
   CHECK(r.errors.front().find("deployments.apps/unknown") != std::string::npos);
@@ -110,7 +102,7 @@ TEST_CASE("a stopped workload with no record fails the run, naming it and the ke
   CHECK(now["known"] == "2");  // what could start did
   CHECK(now["unknown"] == "0");
 
-  MigrationOptions leave = fast_options();
+  MigrationOptions leave = test::fast_options();
   leave.leave_unrecorded_stopped = true;
   MigrationReport left = Migration::single(dst, ns.name(), leave).activate();
   INFO(left.to_markdown());
@@ -119,7 +111,7 @@ TEST_CASE("a stopped workload with no record fails the run, naming it and the ke
     return w.find("deployments.apps/unknown") != std::string::npos;
   }));
 
-  MigrationOptions counted = fast_options();
+  MigrationOptions counted = test::fast_options();
   counted.scale_overrides = {{"deployments/unknown", "2"}};
   REQUIRE(Migration::single(dst, ns.name(), counted).activate().ok);
   CHECK(replicas(dst, ns.name())["unknown"] == "2");
@@ -134,7 +126,7 @@ TEST_CASE("a Cutover with the source unavailable fails on a copy with no record"
       two(stopped_deployment("px", R"({"stork.openstorage.org/migrationReplicas":"3"})"),
           stopped_deployment("bare", "{}"));
   test::apply_objects(dst, ns.name(), objects);
-  MigrationOptions o = fast_options();
+  MigrationOptions o = test::fast_options();
   o.source_unavailable = true;
   MigrationReport r = Migration(src, "absent", dst, ns.name(), o).cutover();
   INFO(r.to_markdown());

@@ -196,6 +196,25 @@ TEST_CASE("without $KUBECONFIG, ~/.kube/config is read", "[kubeconfig]") {
   }
 }
 
+TEST_CASE("an explicit path starting with ~/ names a file in $HOME", "[kubeconfig]") {
+  TempDir home;
+  home.write(".kube/prod",
+             minimal_kubeconfig("    server: https://prod.example\n", "    token: prod-token\n"));
+  ScopedEnv env("HOME", home.path());
+  RestConfig config = load_kubeconfig(KubeconfigOptions{"~/.kube/prod", ""});
+  CHECK(config.server == "https://prod.example");
+  CHECK(config.origin == home.path(".kube/prod"));
+  // The error names the expanded path, and "~user/" is not guessed at.
+  CHECK_THAT(config_error([] {
+               load_kubeconfig(KubeconfigOptions{"~/.kube/dr", ""});
+             }),
+             Catch::Contains(home.path(".kube/dr")));
+  CHECK_THAT(config_error([] {
+               load_kubeconfig(KubeconfigOptions{"~root/x", ""});
+             }),
+             Catch::Contains("~root/x"));
+}
+
 TEST_CASE("relative paths resolve against the file that names them", "[kubeconfig]") {
   TempDir dir;
   TestKeyPair client = make_test_key_pair("drsync-test-only-client");

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "drsync/error.hpp"
 #include "drsync/object.hpp"
 #include "drsync/yaml.hpp"
@@ -40,6 +42,52 @@ TEST_CASE("Object::parse reports the offset of bad JSON", "[object]") {
     CHECK(e.code() == Errc::invalid_argument);
     CHECK(std::string(e.what()).find("offset") != std::string::npos);
   }
+}
+
+TEST_CASE("zero with an exponent reads as zero (fuzz finding)", "[object]") {
+  // RapidJSON 1.1's full-precision parser reads these as huge numbers of either sign: Object::parse
+  // must not use it. Doubles otherwise read within one unit in the last place.
+  for (const char* text : {"0e91", "0E119", "0e-313", "0.000e5"}) {
+    CAPTURE(text);
+    CHECK(Object::parse(text).json().GetDouble() == 0.0);
+  }
+  for (const char* text : {"6e68", "0.1", "1.7976931348623157e308", "123456789.123456789"}) {
+    CAPTURE(text);
+    double expected = std::strtod(text, nullptr);
+    CHECK(Object::parse(text).json().GetDouble() == Approx(expected).epsilon(1e-15));
+  }
+}
+
+TEST_CASE("YAML that is not UTF-8 is refused with its position (fuzz finding)", "[yaml]") {
+  // Was read, then written back with U+FFFD in place of the bytes: a silent change of data.
+  std::string bad = "a: 1\nname: caf\xe9\n";
+  try {
+    parse_yaml(bad, "app.yaml");
+    FAIL("accepted invalid UTF-8");
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::invalid_argument);
+    CHECK_THAT(e.what(), Catch::Contains("app.yaml:2:10") && Catch::Contains("not UTF-8"));
+  }
+  CHECK_THROWS_AS(parse_yaml_documents("a: \xed\xa0\x80\n"), Error);  // a surrogate
+  CHECK_THROWS_AS(parse_yaml_documents("a: \xc0\xaf\n"), Error);      // overlong
+  CHECK(parse_yaml("name: caf\xc3\xa9 \xf0\x9f\x9a\x80\n").json()["name"] ==
+        "caf\xc3\xa9 \xf0\x9f\x9a\x80");
+}
+
+TEST_CASE("a stray comma after a document is an error, not a hang (fuzz finding)", "[yaml]") {
+  // yaml-cpp 0.7's LoadAll loops forever on these (jbeder/yaml-cpp#1040).
+  for (const char* text : {"- 5\n,\n", ",\n", "a: [x]\n---\n- 5\n,s]\n"}) {
+    CAPTURE(text);
+    try {
+      parse_yaml_documents(text, "bad.yaml");
+      FAIL("accepted");
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::invalid_argument);
+      CHECK_THAT(e.what(), Catch::Contains("bad.yaml:") && Catch::Contains("invalid YAML"));
+    }
+  }
+  // Empty documents between markers are still fine.
+  CHECK(parse_yaml_documents("---\n---\na: 1\n---\n").size() == 1);
 }
 
 TEST_CASE("YAML scalars follow the core schema and quoted ones stay strings", "[yaml]") {

@@ -190,6 +190,18 @@ TEST_CASE("a value of the wrong type is an error naming the key", "[options]") {
   CHECK(options_error("prune: [").find("opts.yaml") != std::string::npos);  // malformed YAML
 }
 
+TEST_CASE("numbers out of range are errors, not wrapped or negative (fuzz findings)", "[options]") {
+  CHECK(options_error("concurrency: 0").find("concurrency: must be between 1 and 1024") !=
+        std::string::npos);
+  CHECK(options_error("concurrency: -4").find("concurrency: must be between") != std::string::npos);
+  CHECK(options_error("concurrency: 4294967297").find("concurrency: must be between") !=
+        std::string::npos);  // was truncated to int: 1
+  CHECK(options_error("waitTimeoutSeconds: -1").find("waitTimeoutSeconds: must be between 0") !=
+        std::string::npos);
+  CHECK(options_error("goneTimeoutSeconds: 99999999999").find("goneTimeoutSeconds: must be") !=
+        std::string::npos);
+}
+
 TEST_CASE("a plan with two pairs: defaults, per-pair overrides, destination name", "[options]") {
   DrPlan plan = parse_plan(std::string(kPlanHead) + R"(metadata: {name: shop-dr}
 defaults:

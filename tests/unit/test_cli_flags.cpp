@@ -1,0 +1,126 @@
+// The drsync command line reads every dr-syncer-cli spelling the way Go's flag package does, and
+// the activate / deactivate subcommands the way kubectl users write them.
+#include <cstdlib>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "../../cli/cli_options.hpp"
+#include "../../cli/flags.hpp"
+
+using namespace drsync_cli;
+
+namespace {
+
+CliOptions parse(std::initializer_list<const char*> args) {
+  std::vector<const char*> argv{"drsync"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+// The options a dr-syncer-cli command line sets, as one comparable string.
+std::string summary(const CliOptions& o) {
+  std::string s = o.source_kubeconfig + "|" + o.dest_kubeconfig + "|" + o.source_namespace + "|" +
+                  o.dest_namespace + "|" + (o.mode ? drsync::mode_name(*o.mode) : "-") + "|" +
+                  (o.include_custom_resources.value_or(false) ? "crs" : "no-crs");
+  if (o.resource_types) {
+    for (const auto& t : *o.resource_types) s += "|" + t;
+  }
+  return s;
+}
+
+struct ScopedEnv {
+  ScopedEnv(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
+  ~ScopedEnv() { unsetenv(name_); }
+  const char* name_;
+};
+
+}  // namespace
+
+TEST_CASE("every Go flag spelling of dr-syncer-cli parses the same", "[unit][cli]") {
+  const std::string expected = "/k/src|/k/dst|shop|shop-dr|Stage|crs|deployments|services";
+  CHECK(summary(parse({"--source-kubeconfig=/k/src", "--dest-kubeconfig=/k/dst",
+                       "--source-namespace=shop", "--dest-namespace=shop-dr", "--mode=Stage",
+                       "--include-custom-resources", "--resource-types=deployments,services"})) ==
+        expected);
+  CHECK(summary(parse({"-source-kubeconfig", "/k/src", "-dest-kubeconfig", "/k/dst",
+                       "-source-namespace", "shop", "-dest-namespace", "shop-dr", "-mode", "Stage",
+                       "-include-custom-resources=true", "-resource-types",
+                       "deployments, services"})) == expected);
+  CHECK(summary(parse({"--source-kubeconfig", "/k/src", "-dest-kubeconfig=/k/dst",
+                       "--source-namespace", "shop", "--dest-namespace=shop-dr", "--mode", "Stage",
+                       "--include-custom-resources=1", "--resource-types",
+                       "deployments,services"})) == expected);
+}
+
+TEST_CASE("booleans are --flag or --flag=value, never --flag value", "[unit][cli]") {
+  for (const char* yes : {"--include-custom-resources", "-include-custom-resources=t",
+                          "--include-custom-resources=TRUE", "--include-custom-resources=True"}) {
+    CAPTURE(yes);
+    CHECK(parse({yes}).include_custom_resources == true);
+  }
+  for (const char* no : {"--include-custom-resources=false", "-include-custom-resources=0",
+                         "--include-custom-resources=F"}) {
+    CAPTURE(no);
+    CHECK(parse({no}).include_custom_resources == false);
+  }
+  // Go's flag package stops at "false" and ignores the rest; drsync refuses the command line.
+  CHECK_THROWS_AS(parse({"--include-custom-resources", "false", "--mode=Stage"}), UsageError);
+  CHECK_THROWS_AS(parse({"--include-custom-resources=maybe"}), UsageError);
+  // --migrate-pvc-data=false is what dr-syncer-cli does by default: accepted.
+  CHECK(parse({"--migrate-pvc-data=false"}).unsupported.empty());
+  CHECK(parse({"--migrate-pvc-data"}).unsupported ==
+        std::vector<std::string>{"--migrate-pvc-data"});
+}
+
+TEST_CASE("the mode takes DR-Syncer names in any case", "[unit][cli]") {
+  CHECK(parse({"--mode=Stage"}).mode == drsync::Mode::Stage);
+  CHECK(parse({"--mode=cutover"}).mode == drsync::Mode::Cutover);
+  CHECK(parse({"-mode", "FAILBACK"}).mode == drsync::Mode::Failback);
+  // activate and deactivate are subcommands of one cluster, not modes of a pair.
+  CHECK_THROWS_AS(parse({"--mode=Activate"}), UsageError);
+  CHECK_THROWS_AS(parse({"--mode=Restore"}), UsageError);
+}
+
+TEST_CASE("help in every spelling Go accepts, and DEBUG=true means debug logs", "[unit][cli]") {
+  for (const char* help : {"-h", "--h", "-help", "--help", "--help=true"}) {
+    CAPTURE(help);
+    CHECK(parse({help}).command == Command::Help);
+  }
+  CHECK(parse({"activate", "-h"}).command == Command::Help);
+  CHECK(parse({}).log_level == LogLevel::Info);
+  ScopedEnv debug("DEBUG", "true");
+  CHECK(parse({}).log_level == LogLevel::Debug);
+  CHECK(parse({"--log-level=warn"}).log_level == LogLevel::Warn);  // the flag wins
+}
+
+TEST_CASE("activate and deactivate take kubectl's cluster and namespace flags", "[unit][cli]") {
+  CliOptions a = parse({"activate", "--kubeconfig=~/.kube/dr", "--context", "dr", "-n", "shop",
+                        "--namespace=db,cache", "-l", "tier=web", "--scale-override", "web=3",
+                        "--scale-override=deployments/api=0,db=2", "--leave-unrecorded-stopped"});
+  CHECK(a.single_cluster);
+  CHECK(a.mode == drsync::Mode::Activate);
+  CHECK(a.kubeconfig == "~/.kube/dr");
+  CHECK(a.context == "dr");
+  CHECK(a.namespaces == std::vector<std::string>{"shop", "db", "cache"});
+  CHECK(a.selector == "tier=web");
+  CHECK(a.scale_overrides ==
+        std::map<std::string, std::string>{{"web", "3"}, {"deployments/api", "0"}, {"db", "2"}});
+  CHECK(a.leave_unrecorded_stopped == true);
+  CHECK(parse({"activate", "-A"}).all_namespaces);
+  CHECK(parse({"activate", "--all-namespaces=true"}).all_namespaces);
+  CHECK(parse({"deactivate", "-n", "shop"}).mode == drsync::Mode::Deactivate);
+  CHECK_THROWS_AS(parse({"activate", "-n", "shop", "--scale-override", "web=three"}), UsageError);
+  CHECK_THROWS_AS(parse({"activate", "--source-kubeconfig=x"}), UsageError);  // one cluster
+  CHECK_THROWS_AS(parse({"activate", "shop"}), UsageError);                   // positional
+}
+
+TEST_CASE("durations too long to represent are usage errors (fuzz finding)", "[unit][cli]") {
+  CHECK(parse({"--wait-timeout=90"}).wait_timeout == std::chrono::seconds(90));
+  CHECK(parse({"--wait-timeout=1h30m"}).wait_timeout == std::chrono::seconds(5400));
+  // Was a signed overflow converting seconds to milliseconds.
+  CHECK_THROWS_AS(parse({"--wait-timeout=17777777777777777777"}), UsageError);
+  CHECK_THROWS_AS(parse({"--wait-timeout=9999999999999h"}), UsageError);
+}
