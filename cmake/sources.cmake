@@ -136,6 +136,7 @@ set(DRSYNC_E2E_TEST_SOURCES
     tests/e2e/test_ledger_properties.cpp
     tests/e2e/test_migration.cpp
     tests/e2e/test_preflight.cpp
+    tests/e2e/test_real_node.cpp
     tests/e2e/test_rest_verbs.cpp
     tests/e2e/test_smoke.cpp
     tests/e2e/test_sync.cpp

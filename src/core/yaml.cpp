@@ -173,6 +173,21 @@ void check_text(std::string_view text, std::string_view origin) {
   }
 }
 
+// YAML 1.2 reads CR LF and a lone CR as line breaks, normalized to LF; yaml-cpp 0.7 keeps a CR
+// inside flow collections as part of a plain scalar and rejects a lone CR (fuzz finding).
+std::string normalized_line_breaks(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r') {
+      out += text[i];
+    } else if (i + 1 >= text.size() || text[i + 1] != '\n') {
+      out += '\n';
+    }
+  }
+  return out;
+}
+
 // yaml-cpp 0.7's LoadAll never returns on some malformed streams (e.g. a stray "," after a
 // document, jbeder/yaml-cpp#1040, fixed upstream after 0.7): the parser hands back the same empty
 // document forever, without consuming anything. Walking the documents once with events first
@@ -214,10 +229,11 @@ void check_documents_advance(std::string_view yaml, std::string_view origin) {
 
 std::vector<Object> parse_yaml_documents(std::string_view yaml, std::string_view origin) {
   check_text(yaml, origin);
+  const std::string text = normalized_line_breaks(yaml);
   std::vector<Object> docs;
   try {
-    check_documents_advance(yaml, origin);
-    std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(yaml));
+    check_documents_advance(text, origin);
+    std::vector<YAML::Node> nodes = YAML::LoadAll(text);
     for (const auto& n : nodes) {
       if (n.IsNull() || !n.IsDefined()) continue;
       docs.push_back(to_object(n));
@@ -231,7 +247,7 @@ std::vector<Object> parse_yaml_documents(std::string_view yaml, std::string_view
 Object parse_yaml(std::string_view yaml, std::string_view origin) {
   check_text(yaml, origin);
   try {
-    YAML::Node n = YAML::Load(std::string(yaml));
+    YAML::Node n = YAML::Load(normalized_line_breaks(yaml));
     if (n.IsNull() || !n.IsDefined()) return Object();
     return to_object(n);
   } catch (const YAML::Exception& e) {

@@ -1,9 +1,11 @@
 """Shared code of the local test clusters (tests/cluster/up, down, stop, start, grant, selftest).
 
-Two independent Kubernetes clusters, "source" and "dest", run as plain processes on 127.0.0.1:
-etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (fake nodes: Pods become
-Running/Ready without a kubelet). Binaries come from scripts/build-test-k8s (or $DRSYNC_K8S_BIN).
-Python 3 standard library only; certificates are made with the openssl CLI.
+Two independent Kubernetes clusters, "source" and "dest", run as plain processes: etcd,
+kube-apiserver, kube-controller-manager, kube-scheduler and kwok (fake nodes: Pods become
+Running/Ready without a kubelet), and, where the machine can run one (realnode.py), one real node
+per cluster (containerd, kubelet, kube-proxy in a network namespace of its own). Binaries come from
+scripts/build-test-k8s (or $DRSYNC_K8S_BIN). Python 3 standard library only; certificates are made
+with the openssl CLI.
 
 Layout of a run directory DIR:
   DIR/env                                   KUBECTL=..., K8S_BIN=..., more KEY=VALUE lines
@@ -13,6 +15,8 @@ Layout of a run directory DIR:
   DIR/<cluster>/*.log                       one log per component
   DIR/<cluster>/pki/                        CA, serving/client certs, SA keys, token file
   DIR/<cluster>/etcd/                       etcd data
+  DIR/<cluster>/node/                       the real node (containerd, kubelet, CNI, ...)
+  DIR/real-nodes.json                       whether the real nodes run (or why not), their names
 """
 
 import base64
@@ -30,6 +34,8 @@ import sys
 import threading
 import time
 
+import realnode as rn
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 CLUSTERS = ("source", "dest")
@@ -38,9 +44,9 @@ RESTRICTED_USER = "drsync-restricted"
 ADMIN_USER = "drsync-admin"
 ROLE_NAME = "drsync-dr"
 FIELD_MANAGER = "drsync-testcluster"
-SERVICE_CIDR = "10.0.0.0/16"  # room for benchmarks with thousands of Services
-SERVICE_IP = "10.0.0.1"
-POD_CIDR = "10.244.0.1/16"
+# Service and Pod ranges per cluster (realnode.CLUSTER_NET): source Services 10.0.0.0/16 (room for
+# benchmarks with thousands of Services), dest 10.1.0.0/16; kwok's Pod IPs 10.244.0.0/16 and
+# 10.246.0.0/16, the real nodes' 10.245.0.0/24 and 10.247.0.0/24: nothing overlaps.
 NODE_COUNT = 3
 # Components in start order; stopped in reverse order.
 COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
@@ -80,7 +86,8 @@ def tail(path, lines=40):
 
 
 def k8s_bin():
-    """Directory with kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok."""
+    """Directory with kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok
+    (and kubelet, kube-proxy for the real nodes)."""
     d = os.environ.get("DRSYNC_K8S_BIN")
     if not d:
         script = os.path.join(REPO, "scripts", "build-test-k8s")
@@ -172,9 +179,11 @@ def _sign(pki, name, subj, ext):
     os.remove(os.path.join(pki, f"{name}.ext"))
 
 
-def make_pki(pki, cluster):
+def make_pki(pki, cluster, host_ip=None):
     """A CA of its own per cluster, the apiserver serving cert, the admin client cert, the
-    service-account signing key pair, and the static token file of the restricted user."""
+    service-account signing key pair, and the static token file of the restricted user (and, with
+    real nodes, of the node's kubelet and kube-proxy). host_ip: the address of the run's node
+    bridge where the apiserver listens when the cluster has a real node (in the serving cert)."""
     os.makedirs(pki, exist_ok=True)
     _genkeys(pki, ("ca", "apiserver", "admin", "sa"))
     _write(os.path.join(pki, "ca.cnf"),
@@ -192,12 +201,20 @@ def make_pki(pki, cluster):
     _sign(pki, "apiserver", "/CN=kube-apiserver",
           common + "extendedKeyUsage = serverAuth\n"
           "subjectAltName = IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,"
-          "DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:" + SERVICE_IP + "\n")
+          "DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,"
+          f"IP:{rn.CLUSTER_NET[cluster]['service_ip']}" + (f",IP:{host_ip}" if host_ip else "") + "\n")
     _sign(pki, "admin", f"/O=system:masters/CN={ADMIN_USER}", common + "extendedKeyUsage = clientAuth\n")
     _openssl("rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub", cwd=pki)
     token = secrets.token_hex(24)
-    _write(os.path.join(pki, "tokens.csv"), f'{token},{RESTRICTED_USER},{RESTRICTED_USER}-uid,""\n', 0o600)
-    return token
+    lines = [f'{token},{RESTRICTED_USER},{RESTRICTED_USER}-uid,""']
+    node_tokens = {}
+    if host_ip:
+        node = rn.names("/", cluster)["node"]
+        node_tokens = {"node": secrets.token_hex(24), "proxy": secrets.token_hex(24)}
+        lines.append(f'{node_tokens["node"]},system:node:{node},system:node:{node},"system:nodes"')
+        lines.append(f'{node_tokens["proxy"]},system:kube-proxy,system:kube-proxy,""')
+    _write(os.path.join(pki, "tokens.csv"), "\n".join(lines) + "\n", 0o600)
+    return token, node_tokens
 
 
 def _b64file(path):
@@ -266,15 +283,16 @@ preferences: {{}}
 
 
 class Api:
-    def __init__(self, port, pki, timeout=10):
+    def __init__(self, port, pki, timeout=10, host="127.0.0.1"):
         self.port = port
+        self.host = host
         self.timeout = timeout
         self.ctx = ssl.create_default_context(cafile=os.path.join(pki, "ca.crt"))
         self.ctx.load_cert_chain(os.path.join(pki, "admin.crt"), os.path.join(pki, "admin.key"))
 
     def request(self, method, path, body=None, content_type="application/json", timeout=None):
         """(status, parsed JSON or text). Raises OSError when the server cannot be reached."""
-        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.ctx,
+        conn = http.client.HTTPSConnection(self.host, self.port, context=self.ctx,
                                            timeout=timeout or self.timeout)
         try:
             headers = {"Accept": "application/json"}
@@ -400,6 +418,18 @@ def grant_objects(namespace):
     ]
 
 
+def real_node_objects():
+    """RBAC of the real node's kubelet (group system:nodes) and kube-proxy (user
+    system:kube-proxy): the bootstrap ClusterRoles, bound (the Node authorizer is not enabled)."""
+    def crb(name, role, kind, subject):
+        return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                "metadata": {"name": name},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": subject}]}
+    return [crb("drsync:real-node", "system:node", "Group", "system:nodes"),
+            crb("drsync:real-node-proxier", "system:node-proxier", "User", "system:kube-proxy")]
+
+
 def bootstrap_objects():
     objs = [{
         "apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
@@ -472,12 +502,15 @@ def pid_alive(pid, argv0=None):
         return False
 
 
-def spawn(argv, log, env=None):
-    """Start a detached process (own session), output appended to log."""
+def spawn(argv, log, env=None, netns=None):
+    """Start a detached process (own session), output appended to log. netns: run it in that
+    network namespace (nsenter --net only: a mount namespace of its own would hide the kubelet's
+    volume mounts from runc); nsenter execs it, so its pid and argv[0] are the program's."""
     with open(log, "ab") as lf:
         lf.write(f"\n==== {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(argv)}\n".encode())
         lf.flush()
-        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=lf, stderr=subprocess.STDOUT,
+        full = (["nsenter", f"--net=/run/netns/{netns}", "--"] if netns else []) + argv
+        return subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=lf, stderr=subprocess.STDOUT,
                                 start_new_session=True, close_fds=True, env=env)
 
 
@@ -518,7 +551,7 @@ def stray_pids(d):
                 argv = [a.decode("utf-8", "replace") for a in f.read().split(b"\0") if a]
         except OSError:
             continue
-        if not argv or os.path.basename(argv[0]) not in COMPONENTS:
+        if not argv or os.path.basename(argv[0]) not in COMPONENTS + rn.NODE_PROGRAMS:
             continue
         if any(d in a for a in argv[1:]):
             found.append((int(entry), argv[0]))
@@ -550,7 +583,13 @@ def check_procs(procs):
 
 
 class Cluster:
-    def __init__(self, d, name, bindir, restricted_namespaces, abort):
+    def __init__(self, d, name, bindir, restricted_namespaces, abort, net=None, images=None):
+        """net: the run's node network (realnode.setup_run_network) when the cluster gets a real
+        node, else None; images: directory of the node images (scripts/build-test-images)."""
+        self.net = net
+        self.images = images
+        self.node_thread = None
+        self.node_error = None
         self.d = os.path.abspath(d)
         self.name = name
         self.cdir = os.path.join(self.d, name)
@@ -562,13 +601,25 @@ class Cluster:
         self.state = None
         self.timings = {}
         self.error = None
+        self.node_lock = threading.Lock()
+        self.node_procs = {}  # started by prepare_node before the state exists
+        self.node_popen = None
 
     def log(self, comp):
         return os.path.join(self.cdir, f"{comp}.log")
 
+    @property
+    def host(self):
+        """Where the apiserver listens: the run's node bridge with real nodes, else loopback."""
+        return self.net["host_ip"] if self.net else "127.0.0.1"
+
     def argvs(self, ports):
         b, pki, c = self.bin, self.pki, self.cdir
         kc = os.path.join(c, "admin.kubeconfig")
+        cn = rn.CLUSTER_NET[self.name]
+        # With a real node: kubectl logs/exec reach its kubelet with the admin client certificate.
+        kubelet_client = [f"--kubelet-client-certificate={pki}/admin.crt",
+                          f"--kubelet-client-key={pki}/admin.key"] if self.net else []
         return {
             "etcd": [f"{b}/etcd", "--data-dir", f"{c}/etcd",
                      "--client-url", f"http://127.0.0.1:{ports['etcd_client']}",
@@ -577,8 +628,8 @@ class Cluster:
                 f"{b}/kube-apiserver",
                 f"--etcd-servers=http://127.0.0.1:{ports['etcd_client']}",
                 f"--secure-port={ports['apiserver']}",
-                "--bind-address=127.0.0.1",
-                "--advertise-address=127.0.0.1",
+                f"--bind-address={self.host}",
+                f"--advertise-address={self.host}",
                 # the apiserver's own Endpoints would be 127.0.0.1, which Endpoints validation rejects
                 "--endpoint-reconciler-type=none",
                 f"--cert-dir={pki}",
@@ -590,7 +641,7 @@ class Cluster:
                 "--service-account-issuer=https://kubernetes.default.svc",
                 f"--service-account-key-file={pki}/sa.pub",
                 f"--service-account-signing-key-file={pki}/sa.key",
-                f"--service-cluster-ip-range={SERVICE_CIDR}",
+                f"--service-cluster-ip-range={cn['service_cidr']}",
                 "--allow-privileged=true",
                 "--profiling=false",
                 "--enable-priority-and-fairness=false",
@@ -598,7 +649,7 @@ class Cluster:
                 # kubectl logs/exec/port-forward: the fake nodes' InternalIP is 127.0.0.1, so the
                 # attempt to reach a kubelet stays on loopback (no DNS lookup of the node name)
                 "--kubelet-preferred-address-types=InternalIP",
-            ],
+            ] + kubelet_client,
             "kube-controller-manager": [
                 f"{b}/kube-controller-manager",
                 f"--kubeconfig={kc}",
@@ -630,7 +681,7 @@ class Cluster:
                 f"--config={c}/kwok.yaml",
                 "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
                 "--node-lease-duration-seconds=40",
-                f"--cidr={POD_CIDR}",
+                f"--cidr={cn['kwok_cidr']}",
                 "--node-ip=127.0.0.1",
             ],
         }
@@ -640,7 +691,7 @@ class Cluster:
 
     def start_proc(self, comp):
         argv = self.state["processes"][comp]["argv"]
-        p = spawn(argv, self.log(comp))
+        p = spawn(argv, self.log(comp), netns=self.state["processes"][comp].get("netns"))
         self.procs[comp] = (p, self.log(comp))
         self.state["processes"][comp]["pid"] = p.pid
         self.save()
@@ -650,22 +701,28 @@ class Cluster:
         self.timings[key] = round(time.time() - t0, 1)
 
     def up(self, t0):
+        self.t0 = t0
         if os.path.exists(self.cdir):
             shutil.rmtree(self.cdir)
         os.makedirs(self.cdir)
-        token = make_pki(self.pki, self.name)
+        if self.net:
+            # network namespace, cgroups, containerd and its images: beside the control plane
+            self.node_thread = threading.Thread(target=self.prepare_node, daemon=True)
+            self.node_thread.start()
+        token, node_tokens = make_pki(self.pki, self.name, self.net["host_ip"] if self.net else None)
         self.tick("certs", t0)
         _write(os.path.join(self.cdir, "kwok.yaml"),
                "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n")
         for attempt in range(3):
             ports = dict(zip(("etcd_client", "etcd_peer", "apiserver"), free_ports(3)))
-            server = f"https://127.0.0.1:{ports['apiserver']}"
+            server = f"https://{self.host}:{ports['apiserver']}"
             argvs = self.argvs(ports)
             self.state = {
-                "cluster": self.name, "dir": self.d, "server": server, "ports": ports,
+                "cluster": self.name, "dir": self.d, "server": server, "host": self.host, "ports": ports,
                 "bin": self.bin, "restricted_user": RESTRICTED_USER, "restricted_token": token,
                 "restricted_namespaces": self.namespaces,
                 "processes": {c: {"argv": argvs[c], "pid": None, "log": self.log(c)} for c in COMPONENTS},
+                "real_node": rn.node_info(self.d, self.name, self.net) if self.net else None,
             }
             _write(os.path.join(self.cdir, "admin.kubeconfig"),
                    admin_kubeconfig(self.name, server, self.pki, files=True), 0o600)
@@ -694,7 +751,12 @@ class Cluster:
         for ns in self.namespaces:
             for obj in grant_objects(ns):
                 api.apply(obj)
+        if self.net:
+            for obj in real_node_objects():
+                api.apply(obj)
         self.tick("objects", t0)
+        if self.net:
+            self.start_node(node_tokens)
         # ready: default ServiceAccounts exist (controller-manager works), fake nodes Ready (kwok
         # works), StorageClass exists
         deadline = time.time() + 120
@@ -710,21 +772,67 @@ class Cluster:
                         if cond.get("type") == "Ready" and cond.get("status") == "True":
                             ready += 1
             sc = api.get("/apis/storage.k8s.io/v1/storageclasses/standard")[0]
-            if not pending and ready == NODE_COUNT and sc == 200:
+            real_ok, real = rn.node_ready(api, self.state["real_node"]["name"]) if self.net else (True, "")
+            if not pending and ready == NODE_COUNT and sc == 200 and real_ok:
                 break
             check_procs(self.procs)
             if self.abort.is_set():
                 raise Failure("aborted")
             if time.time() > deadline:
                 raise Failure(f"not ready after 120s: default ServiceAccount missing in {pending}, "
-                              f"{ready}/{NODE_COUNT} nodes Ready, StorageClass HTTP {sc}")
+                              f"{ready}/{NODE_COUNT} nodes Ready, StorageClass HTTP {sc}"
+                              + (f", real node {self.state['real_node']['name']}: {real}" if self.net else ""),
+                              log=self.log("kubelet") if not real_ok else None)
             time.sleep(0.2)
         self.tick("ready", t0)
         check_procs(self.procs)
 
     @property
     def api(self):
-        return Api(self.state["ports"]["apiserver"], self.pki)
+        return Api(self.state["ports"]["apiserver"], self.pki, host=self.host)
+
+    def prepare_node(self):
+        """Thread: the node's namespace and cgroups, containerd, the imported images."""
+        t0 = time.time()
+        try:
+            rn.setup_node_network(self.d, self.name, self.net)
+            rn.setup_cgroups(rn.names(self.d, self.name)["cgroup"])
+            nd = rn.names(self.d, self.name)["dir"]
+            argv = rn.containerd_config(self.d, self.name)
+            netns = rn.names(self.d, self.name)["netns"]
+            with self.node_lock:
+                self.node_procs["containerd"] = {"argv": argv, "pid": None, "log": self.log("containerd"),
+                                                 "netns": netns}
+                p = spawn(argv, self.log("containerd"), netns=netns)
+                self.node_procs["containerd"]["pid"] = p.pid
+                self.node_popen = p
+            sock = os.path.join(nd, "containerd.sock")
+            rn.wait_containerd(sock, p, self.log("containerd"))
+            self.tick("containerd", t0)
+            rn.import_images(sock, self.images)
+            self.timings["node-prepared"] = round(time.time() - t0, 1)
+        except (rn.NodeError, OSError, subprocess.SubprocessError) as e:
+            self.node_error = Failure(f"real node: {e}", log=getattr(e, "log", None))
+
+    def start_node(self, node_tokens):
+        """kubelet and kube-proxy, once the node is prepared and the apiserver serves."""
+        self.node_thread.join()
+        with self.node_lock:
+            self.state["processes"].update(self.node_procs)
+            self.save()
+        if self.node_error:
+            raise self.node_error
+        netns = rn.names(self.d, self.name)["netns"]
+        argvs = rn.node_configs(self.d, self.name, self.net, self.state, self.bin, self.pki, node_tokens)
+        for comp in ("kubelet", "kube-proxy"):
+            self.state["processes"][comp] = {"argv": argvs[comp], "pid": None, "log": self.log(comp),
+                                             "netns": netns}
+            self.start_proc(comp)
+        self.tick("node-started", self.t0)
+
+    def join_node(self):
+        if self.node_thread is not None:
+            self.node_thread.join()
 
     def start_control_plane(self, ports):
         self.start_proc("etcd")
@@ -776,14 +884,20 @@ def cluster_api(d, cluster):
     st = load_state(d, cluster)
     if not st:
         raise Failure(f"no cluster {cluster} in {d} (missing {state_path(d, cluster)}); run tests/cluster/up")
-    return st, Api(st["ports"]["apiserver"], os.path.join(d, cluster, "pki"))
+    return st, state_api(d, cluster, st)
+
+
+def state_api(d, cluster, st, timeout=10):
+    return Api(st["ports"]["apiserver"], os.path.join(d, cluster, "pki"), timeout=timeout,
+               host=st.get("host", "127.0.0.1"))
 
 
 def stop_components(entries):
     """Stop (component, pid, argv0) entries in stages: clients first (kwok, scheduler,
     controller-manager), then kube-apiserver, then etcd. kube-apiserver's graceful shutdown waits
     for its clients' open connections, so stopping it last makes it exit at once."""
-    stages = (("kwok", "kube-scheduler", "kube-controller-manager"), ("kube-apiserver",), ("etcd",))
+    stages = (("kwok", "kube-scheduler", "kube-controller-manager", "kubelet", "kube-proxy"),
+              ("kube-apiserver",), ("etcd",))
     for stage in stages:
         terminate([(pid, argv0) for c, pid, argv0 in entries if c in stage], grace=3)
     known = {comp for st in stages for comp in st}
@@ -806,23 +920,33 @@ def cluster_entries(d, cluster):
 
 
 def stop_clusters(d, clusters=CLUSTERS, remove_hostpath=True):
-    """Stop every process of the given clusters of run directory d."""
+    """Stop every process of the given clusters of run directory d and remove their real nodes
+    (when both clusters are stopped, also the run's node network). Returns the kernel settings
+    restored (realnode.teardown_run)."""
     entries = []
     for c in clusters:
         st = load_state(d, c)
         if st and remove_hostpath:
             cleanup_hostpath_volumes(d, c, st)
-        entries += cluster_entries(d, c)
+        mine = cluster_entries(d, c)
+        node = [e for e in mine if e[0] in rn.NODE_PROGRAMS]
+        # kubelet and kube-proxy first, then everything in the node's cgroup (containers, shims,
+        # containerd), mounts, namespace, cgroups; the control plane keeps running meanwhile
+        rn.teardown_node(d, c, node, lambda pids, grace, sig: terminate(pids, grace=grace, sig=sig))
+        entries += [e for e in mine if e[0] not in rn.NODE_PROGRAMS]
     stop_components(entries)
     # anything started meanwhile or missed
     stop_components([(os.path.basename(a), p, a) for p, a in stray_pids(d)])
+    if set(clusters) == set(CLUSTERS):
+        return rn.teardown_run(d)
+    return []
 
 
 def cleanup_hostpath_volumes(d, cluster, st):
     """Remove the directories the in-tree hostPath provisioner made for this cluster's PVs (it
     only removes them itself when a PVC is deleted while the cluster runs). Best effort."""
     try:
-        api = Api(st["ports"]["apiserver"], os.path.join(d, cluster, "pki"), timeout=2)
+        api = state_api(d, cluster, st, timeout=2)
         status, pvs = api.get("/api/v1/persistentvolumes")
     except (OSError, ssl.SSLError, http.client.HTTPException, KeyError):
         return
@@ -840,7 +964,7 @@ def restart_apiserver(d, cluster, timeout=120):
     if not st:
         raise Failure(f"no cluster {cluster} in {d}")
     pr = st["processes"]["kube-apiserver"]
-    api = Api(st["ports"]["apiserver"], os.path.join(d, cluster, "pki"))
+    api = state_api(d, cluster, st)
     etcd = st["processes"]["etcd"]
     if not pid_alive(etcd.get("pid"), etcd["argv"][0]):
         raise Failure(f"etcd of {cluster} is not running (pid {etcd.get('pid')}); run down and up again")

@@ -3,12 +3,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -122,6 +126,73 @@ void apply_objects(const Cluster& c, const std::string& ns, std::vector<Object>&
   }
 }
 
+namespace {
+
+// KEY=VALUE lines of $DRSYNC_TEST_CLUSTERS/env (written by tests/cluster/up).
+std::map<std::string, std::string> cluster_env() {
+  std::map<std::string, std::string> env;
+  std::ifstream in(clusters_dir() + "/env");
+  std::string line;
+  while (std::getline(in, line)) {
+    auto eq = line.find('=');
+    if (eq != std::string::npos) env[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return env;
+}
+
+// "key=value:effect" or "key=value" split at '=' and ':'.
+void split_taint(const std::string& s, std::string& key, std::string& value, std::string* effect) {
+  auto eq = s.find('=');
+  auto colon = s.rfind(':');
+  key = s.substr(0, eq);
+  if (effect != nullptr && colon != std::string::npos && colon > eq) {
+    value = s.substr(eq + 1, colon - eq - 1);
+    *effect = s.substr(colon + 1);
+  } else {
+    value = eq == std::string::npos ? "" : s.substr(eq + 1);
+  }
+}
+
+}  // namespace
+
+std::optional<RealNode> real_node(const std::string& cluster) {
+  auto env = cluster_env();
+  if (env["REAL_NODES"] != "1") return std::nullopt;
+  std::string prefix = cluster == "source" ? "SOURCE" : "DEST";
+  RealNode n;
+  n.cluster = cluster;
+  n.name = env[prefix + "_REAL_NODE"];
+  n.ip = env[prefix + "_REAL_NODE_IP"];
+  if (n.name.empty()) return std::nullopt;
+  split_taint(env["REAL_NODE_LABEL"], n.label_key, n.label_value, nullptr);
+  split_taint(env["REAL_NODE_TAINT"], n.taint_key, n.taint_value, &n.taint_effect);
+  n.tools_image = env["TOOLS_IMAGE"];
+  return n;
+}
+
+std::string real_nodes_unavailable_reason() {
+  auto env = cluster_env();
+  if (env.count("REAL_NODES") == 0)
+    return "the clusters' env file has no REAL_NODES line (started by an older tests/cluster/up?)";
+  return env["REAL_NODES_REASON"];
+}
+
+bool require_real_nodes() {
+  if (real_node("source") && real_node("dest")) return true;
+  std::string why = "real nodes unavailable: " + real_nodes_unavailable_reason();
+  std::cout << "SKIPPED: " << why << std::endl;
+  if (Catch::getCurrentContext().getConfig()->getTestsOrTags().size() == 1) std::exit(77);
+  WARN(why);
+  return false;
+}
+
+std::string real_node_placement(const RealNode& node) {
+  return fmt::format(
+      R"("nodeSelector":{{"{}":"{}"}},"tolerations":[{{"key":"{}","operator":"Equal",)"
+      R"("value":"{}","effect":"{}"}}])",
+      node.label_key, node.label_value, node.taint_key, node.taint_value, node.taint_effect);
+}
+
 int run_command(const std::string& command) {
   int status = std::system(command.c_str());
   if (status == -1) return -1;
@@ -135,8 +206,8 @@ PrivateClusters::PrivateClusters() {
   REQUIRE(made != nullptr);
   dir_ = made;
   std::filesystem::remove(dir_);  // up creates it
-  int rc = run_command(std::string(DRSYNC_TESTS_DIR) + "/cluster/up --dir " + dir_ + " > " + dir_ +
-                       ".up.log 2>&1");
+  int rc = run_command(std::string(DRSYNC_TESTS_DIR) + "/cluster/up --real-nodes off --dir " +
+                       dir_ + " > " + dir_ + ".up.log 2>&1");
   if (rc != 0) run_command("cat " + dir_ + ".up.log >&2");
   REQUIRE(rc == 0);
 }

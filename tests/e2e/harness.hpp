@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,8 +51,38 @@ void apply_objects(const Cluster& c, const std::string& ns, std::vector<Object>&
 bool wait_workloads_ready(const Cluster& c, const std::string& ns,
                           std::chrono::milliseconds timeout = std::chrono::seconds(120));
 
+// The real node of a test cluster (tests/cluster/up; docs/test-clusters.md, "Real nodes"):
+// containerd + kubelet + kube-proxy, where containers really run and PVCs are really mounted.
+// Only Pods that select and tolerate it land there (real_node_placement()).
+struct RealNode {
+  std::string cluster;       // "source" or "dest"
+  std::string name;          // the Node's name ("real-source")
+  std::string ip;            // its InternalIP: the other cluster's Pods reach its NodePorts there
+  std::string label_key;     // drsync.io/real-node (nodeSelector)
+  std::string label_value;   // "true"
+  std::string taint_key;     // drsync.io/real-node (toleration)
+  std::string taint_value;   // "true"
+  std::string taint_effect;  // NoSchedule
+  std::string tools_image;   // drsync.local/tools:1: busybox, rsync, ssh, sshd (pull policy Never)
+};
+
+// The real node of "source" or "dest"; empty when the clusters have none (then
+// real_nodes_unavailable_reason() says why).
+std::optional<RealNode> real_node(const std::string& cluster);
+std::string real_nodes_unavailable_reason();
+
+// First thing in a test that needs the real nodes: true when they run. Otherwise it prints the
+// reason and skips: when the process runs this one test (as under ctest) it exits with 77, which
+// ctest reports as skipped (SKIP_RETURN_CODE); when it runs several it warns and returns false
+// (the test returns).
+bool require_real_nodes();
+
+// The JSON members of a Pod spec that put it on the real node: "nodeSelector" and
+// "tolerations" (e.g. R"({"containers":[...],)" + real_node_placement(n) + "}").
+std::string real_node_placement(const RealNode& node);
+
 // A private pair of clusters (tests/cluster/up in a temp dir) for tests that stop an API server
-// or kill processes, so they cannot disturb the shared pair.
+// or kill processes, so they cannot disturb the shared pair. They have no real nodes.
 class PrivateClusters {
  public:
   PrivateClusters();

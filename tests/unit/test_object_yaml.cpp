@@ -81,9 +81,19 @@ TEST_CASE(
   CHECK_THROWS_WITH(parse_yaml(std::string("a: x\0y\n", 7)),
                     Catch::Contains("1:5: invalid YAML: a control"));
   CHECK_THROWS_WITH(parse_yaml("a: x\x14\n"), Catch::Contains("a control character"));
-  CHECK(parse_yaml("a:\tb\r\n").json()["a"] == "b");  // tab and CR are text
+  CHECK(parse_yaml("a:\tb\r\n").json()["a"] == "b");  // tab and CR LF are text
   CHECK(parse_yaml("name: caf\xc3\xa9 \xf0\x9f\x9a\x80\n").json()["name"] ==
         "caf\xc3\xa9 \xf0\x9f\x9a\x80");
+}
+
+TEST_CASE("CR LF and a lone CR are line breaks (fuzz finding)", "[yaml]") {
+  CHECK(parse_yaml("a: [x\r]\n").json()["a"][0] == "x");  // yaml-cpp kept the CR in "x\r"
+  Object crlf = parse_yaml("a: b\r\nc: d\r\n");
+  CHECK(crlf.json()["a"] == "b");
+  CHECK(crlf.json()["c"] == "d");
+  Object cr = parse_yaml("a: b\rc: d\r");
+  CHECK(cr.json()["c"] == "d");
+  CHECK(parse_yaml_documents("a: 1\r\n---\r\nb: 2\r\n").size() == 2);
 }
 
 TEST_CASE("a stray comma after a document is an error, not a hang (fuzz finding)", "[yaml]") {

@@ -48,6 +48,48 @@ def cluster_env(clusters_dir: str) -> Dict[str, str]:
     return env
 
 
+class RealNodes:
+    """The real nodes of the test clusters (tests/cluster/up, docs/test-clusters.md "Real
+    nodes"), from $DRSYNC_TEST_CLUSTERS/real-nodes.json: containerd + kubelet + kube-proxy where
+    containers really run. Only Pods with placement() land there."""
+
+    def __init__(self, info: dict) -> None:
+        self.info = info
+        self.available: bool = bool(info.get("available"))
+        self.reason: str = info.get("reason") or ""
+        self.tools_image: str = info.get("tools_image", "drsync.local/tools:1")
+
+    def node(self, cluster: str) -> dict:
+        """{"name", "ip", "pod_cidr", "service_cidr", ...} of the real node of "source"/"dest"."""
+        return self.info["nodes"][cluster]
+
+    def placement(self) -> dict:
+        """Pod spec members that put a Pod on the real node: nodeSelector and tolerations."""
+        label, taint = self.info["label"], self.info["taint"]
+        return {"nodeSelector": {label["key"]: label["value"]},
+                "tolerations": [{"key": taint["key"], "operator": "Equal", "value": taint["value"],
+                                 "effect": taint["effect"]}]}
+
+
+@pytest.fixture(scope="session")
+def real_nodes(clusters_dir: str) -> RealNodes:
+    """The real nodes, available or not (see require_real_nodes)."""
+    try:
+        with open(os.path.join(clusters_dir, "real-nodes.json")) as f:
+            info = json.load(f)
+    except (OSError, ValueError) as e:
+        info = {"available": False, "reason": f"real-nodes.json unreadable: {e}"}
+    return RealNodes(info)
+
+
+@pytest.fixture
+def require_real_nodes(real_nodes: RealNodes) -> RealNodes:
+    """The real nodes; skips the test, with the reason, when the clusters have none."""
+    if not real_nodes.available:
+        pytest.skip(f"real nodes unavailable: {real_nodes.reason}")
+    return real_nodes
+
+
 class Kubectl:
     """kubectl against one test cluster ("source" or "dest")."""
 
