@@ -3,6 +3,7 @@
 // pair (a failed pair does not stop the next).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include <drsync/cluster.hpp>
@@ -30,6 +31,11 @@ std::vector<Outcome> run_preflight(RunContext& ctx);
 // "error: persistentvolumeclaims/data: ... (fix: ...)" lines of a preflight, errors first; sets
 // the outcome failed (unless `forced`) when there is an error.
 void add_preflight(const drsync::PreflightReport& report, bool forced, Outcome& out);
+
+// Runs `fn` for every pair until cancelled, one timed Outcome each; a drsync::Error thrown by
+// `fn` makes that pair's Outcome failed (the read-only commands: status, preflight).
+std::vector<Outcome> each_pair(RunContext& ctx,
+                               const std::function<void(const Target&, Outcome&)>& fn);
 
 // The Migration of one pair: of two clusters, or of the one cluster of activate / deactivate.
 drsync::Migration migration_for(const RunContext& ctx, const Target& t,

@@ -31,25 +31,12 @@ void add_preflight(const drsync::PreflightReport& report, bool forced, Outcome& 
 }
 
 std::vector<Outcome> run_preflight(RunContext& ctx) {
-  std::vector<Outcome> outcomes;
-  for (const auto& t : ctx.targets.pairs) {
-    if (ctx.cancel.cancelled()) break;
-    Outcome out{t.source_namespace, t.dest_namespace};
-    auto started = std::chrono::steady_clock::now();
-    try {
-      drsync::MigrationOptions o = t.options;
-      o.cancel = ctx.cancel;
-      drsync::Migration m = migration_for(ctx, t, o);
-      add_preflight(m.preflight(), false, out);
-      if (out.would.empty()) out.would.push_back("nothing found that would block recovery");
-    } catch (const drsync::Error& e) {
-      out.result = Result::Failed;
-      out.error = describe(e);
-    }
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    outcomes.push_back(std::move(out));
-  }
-  return outcomes;
+  return each_pair(ctx, [&](const Target& t, Outcome& out) {
+    drsync::MigrationOptions o = t.options;
+    o.cancel = ctx.cancel;
+    add_preflight(migration_for(ctx, t, o).preflight(), false, out);
+    if (out.would.empty()) out.would.push_back("nothing found that would block recovery");
+  });
 }
 
 }  // namespace drsync_cli

@@ -75,6 +75,27 @@ std::optional<char> re2_only_escape(std::string_view re) {
   return std::nullopt;
 }
 
+// The largest repetition count `{n}` / `{n,m}` in `re` (digits after a '{', escapes skipped),
+// saturated at 100000. RE2 (Velero's engine) refuses counts over 1000; libstdc++'s regex compiler
+// overflows a signed integer on long ones (fuzz finding), so they are refused before compiling.
+long largest_repeat(std::string_view re) {
+  long largest = 0;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    if (re[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (re[i] != '{') continue;
+    long n = 0;
+    for (std::size_t j = i + 1;
+         j < re.size() && (std::isdigit(static_cast<unsigned char>(re[j])) || re[j] == ','); ++j) {
+      n = re[j] == ',' ? 0 : std::min(100000L, n * 10 + (re[j] - '0'));
+      largest = std::max(largest, n);
+    }
+  }
+  return largest;
+}
+
 // Strict reader of the YAML tree: every problem names the field, e.g.
 // "modifiers.yaml: resourceModifierRules[2].conditions.resourceNameRgx: unknown field".
 class Parser {
@@ -195,6 +216,7 @@ class Parser {
       if (auto esc = re2_only_escape(s)) {
         fail(field, fmt::format("RE2 escape \\{} is not supported (ECMAScript regex)", *esc));
       }
+      if (largest_repeat(s) > 1000) fail(field, "repeat count over 1000 (as RE2 refuses)");
       try {
         if (!s.empty()) r.name_regex.emplace(s, std::regex::ECMAScript | std::regex::optimize);
       } catch (const std::regex_error& e) {

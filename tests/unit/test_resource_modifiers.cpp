@@ -528,3 +528,19 @@ TEST_CASE("modifiers: load_file reads a file and names it in errors", "[modifier
   std::remove(path.c_str());
   CHECK_THROWS_AS(ResourceModifiers::load_file(path), Error);
 }
+
+TEST_CASE("modifiers: a repeat count over 1000 is refused, as RE2 does (fuzz finding)",
+          "[modifiers]") {
+  // libstdc++'s regex compiler overflowed a signed integer on the long count.
+  const std::string head = "version: v1\nresourceModifierRules:\n";
+  for (const char* re : {"^w{8888888888888888888}", "^a{2,1001}$", "x{1001}"}) {
+    CAPTURE(re);
+    CHECK_THAT(parse_error(head + "- conditions: {groupResource: pods, resourceNameRegex: '" + re +
+                           "'}\n  mergePatches: [{patchData: '{}'}]\n"),
+               Catch::Contains("resourceNameRegex: repeat count over 1000"));
+  }
+  CHECK_NOTHROW(ResourceModifiers::parse(head +
+                                         "- conditions: {groupResource: pods, resourceNameRegex: "
+                                         "'^web-[0-9]{1,1000}$|\\{99999\\}'}\n"
+                                         "  mergePatches: [{patchData: '{}'}]\n"));
+}
