@@ -65,12 +65,16 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// RE2 escapes that std::regex would silently read as literal letters (\pL, \A, \z, \Q...\E).
+// RE2 escapes that std::regex would silently read as literal letters (\pL, \A, \z, \Q...\E) or as
+// something else (\1).
 std::optional<char> re2_only_escape(std::string_view re) {
   for (std::size_t i = 0; i + 1 < re.size(); ++i) {
     if (re[i] != '\\') continue;
     const char c = re[++i];
     if (c == 'p' || c == 'P' || c == 'A' || c == 'z' || c == 'Q' || c == 'E') return c;
+    // \1-\9: a back-reference in ECMAScript (whose compiler overflows on a long number, a fuzz
+    // finding), an octal escape in RE2: the two disagree, refuse it.
+    if (c >= '1' && c <= '9') return c;
   }
   return std::nullopt;
 }

@@ -539,6 +539,10 @@ TEST_CASE("modifiers: a repeat count over 1000 is refused, as RE2 does (fuzz fin
                            "'}\n  mergePatches: [{patchData: '{}'}]\n"),
                Catch::Contains("resourceNameRegex: repeat count over 1000"));
   }
+  CHECK_THAT(
+      parse_error(head + "- conditions: {groupResource: pods, resourceNameRegex: "
+                         "'(a)\\77777777777777777777'}\n  mergePatches: [{patchData: '{}'}]\n"),
+      Catch::Contains("RE2 escape \\7 is not supported"));
   CHECK_NOTHROW(ResourceModifiers::parse(head +
                                          "- conditions: {groupResource: pods, resourceNameRegex: "
                                          "'^web-[0-9]{1,1000}$|\\{99999\\}'}\n"
