@@ -122,7 +122,8 @@ typedef enum drsync_step {
   DRSYNC_STEP_WAIT_GONE = 6,    /* wait until `side`'s workloads have no Pods */
   DRSYNC_STEP_WAIT_READY = 7,   /* wait until `side`'s workloads are ready */
   DRSYNC_STEP_MIGRATE_DATA = 8, /* copy volume data into `side` from the other side (data hook) */
-  DRSYNC_STEP_VERIFY = 9        /* `side` (the active side) runs at the recorded counts */
+  DRSYNC_STEP_VERIFY = 9,       /* `side` (the active side) runs at the recorded counts */
+  DRSYNC_STEP_CHECK_SERVICES = 10 /* `side`'s Services have ready endpoints, user checks pass */
 } drsync_step;
 /* "stage", "cutover", "failback"; NULL for a value outside the enum. Static storage. */
 DRSYNC_EXTERN(const char*) drsync_mode_name(drsync_mode mode);

@@ -8,7 +8,7 @@ static_assert(DRSYNC_MODE_DEACTIVATE == static_cast<int>(drsync::Mode::Deactivat
 static_assert(DRSYNC_STEP_SYNC == static_cast<int>(drsync::Step::Sync));
 static_assert(DRSYNC_STEP_SCALE_DOWN == static_cast<int>(drsync::Step::ScaleDown));
 static_assert(DRSYNC_STEP_MIGRATE_DATA == static_cast<int>(drsync::Step::MigrateData));
-static_assert(DRSYNC_STEP_VERIFY + 1 == drsync::kStepCount);
+static_assert(DRSYNC_STEP_CHECK_SERVICES + 1 == drsync::kStepCount);
 
 using namespace drsync_capi;
 

@@ -24,6 +24,9 @@ set(DRSYNC_LIBRARY_SOURCES
     src/core/object.cpp
     src/core/yaml.cpp
     src/ledger/replica_ledger.cpp
+    src/migration/check_pod.cpp
+    src/migration/check_services.cpp
+    src/migration/endpoint_checks.cpp
     src/migration/journal.cpp
     src/migration/migration_impl.cpp
     src/migration/names.cpp
@@ -41,6 +44,7 @@ set(DRSYNC_LIBRARY_SOURCES
     src/rest/cluster.cpp
     src/rest/curl_global.cpp
     src/rest/discovery.cpp
+    src/rest/probe.cpp
     src/rest/rest_request.cpp
     src/rest/retry_policy.cpp
     src/rest/status_error.cpp
@@ -114,6 +118,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/test_preflight.cpp
     tests/unit/test_resource_modifiers.cpp
     tests/unit/test_select.cpp
+    tests/unit/test_service_checks.cpp
     tests/unit/test_step_names.cpp
     tests/unit/test_transforms.cpp
     tests/unit/test_transport_faults.cpp

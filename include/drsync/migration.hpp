@@ -36,8 +36,11 @@ enum class Step {
   WaitReady,    // wait until `side`'s workloads are ready
   MigrateData,  // copy volume data into `side` from the other side
   Verify,       // `side` (the active side) runs at the recorded counts, the other side is stopped
+  // every Service of `side` that selects a started workload has ready endpoints, and the
+  // user's HTTP / TCP checks pass (MigrationOptions::service_checks)
+  CheckServices,
 };
-inline constexpr int kStepCount = 10;
+inline constexpr int kStepCount = 11;
 
 DRSYNC_API const char* side_name(Side s) noexcept;  // "source", "destination"
 DRSYNC_API const char* mode_name(Mode m) noexcept;  // "Stage", "Cutover", ..., "Deactivate"
@@ -100,6 +103,57 @@ struct WorkloadSelector {
   bool empty() const noexcept { return names.empty() && label_selector.empty(); }
 };
 
+// Where drsync's own short-lived Pods run (service-check Pods): a nodeSelector and tolerations,
+// as in a Pod spec.
+struct Toleration {
+  std::string key;
+  std::string op = "Equal";  // Equal, Exists
+  std::string value;
+  std::string effect;  // NoSchedule, PreferNoSchedule, NoExecute, "" (all)
+};
+struct PodPlacement {
+  std::map<std::string, std::string> node_selector;
+  std::vector<Toleration> tolerations;
+};
+
+// One check that the application answers after it was started (check_services): an HTTP GET of
+// `url` (http:// or https://) expecting `expect_status` (0: any 2xx or 3xx), or a TCP connect to
+// `address` ("host:port"). Retried once a second until it passes or `timeout` is over. From the
+// library host, or from a short-lived Pod in the namespace being checked (cluster DNS names and
+// ClusterIPs work there).
+struct ServiceCheck {
+  enum class From { Host, Pod };
+  std::string name;     // for the report; default: the URL or address
+  std::string url;      // an HTTP check, or
+  std::string address;  // a TCP check
+  int expect_status = 0;
+  std::chrono::seconds timeout{60};
+  From from = From::Host;
+  bool insecure_skip_tls_verify = false;  // https from the host only
+  std::string target() const { return url.empty() ? address : url; }
+};
+
+struct ServiceCheckOptions {
+  // Every Service with a selector that selects the Pods of a workload the mode started must
+  // have a ready endpoint (EndpointSlices) within MigrationOptions::wait_timeout.
+  bool endpoints = true;
+  std::vector<ServiceCheck> checks;
+  // The image of check Pods: busybox (wget, nc, timeout) or anything with curl or wget, and nc.
+  std::string pod_image = "busybox:1.36";
+  PodPlacement pod_placement;
+};
+
+// What one service check found, for the report.
+struct CheckResult {
+  std::string name;    // "services/web" (endpoints), or the check's name
+  std::string kind;    // endpoints, http, tcp
+  std::string target;  // URL, host:port, or the Service's selector
+  std::string from;    // cluster, host, pod
+  bool ok = false;
+  std::string detail;  // "2 ready endpoints", "HTTP 200", "connection refused", ...
+  long long duration_ms = 0;
+};
+
 struct MigrationProgress {
   std::string step;    // "sync", "scale_down", ...
   std::string object;  // "deployments.apps/web", may be empty
@@ -144,6 +198,10 @@ struct MigrationOptions {
   std::function<void(const StepEvent&)> step_hook;
   // The PVC data mover seam: copy data `from` -> `to` (later: rsync over SSH, vendor hooks).
   std::function<void(Migration&, Side from, Side to)> data_hook;
+  // After a mode started workloads: their Services' endpoints and the user's checks
+  // (Step::CheckServices). A failed check fails the mode; with rollback_on_failure a Cutover
+  // rolls back as after a readiness timeout.
+  ServiceCheckOptions service_checks;
   CancelToken cancel;
 };
 
@@ -152,6 +210,7 @@ struct StepResult {
   std::optional<SyncResult> sync;
   std::vector<WorkloadChange> changes;
   std::vector<std::string> readiness;  // wait_ready: "deployments.apps/web: 2/2 ready"
+  std::vector<CheckResult> checks;     // check_services
   std::vector<std::string> warnings;
 };
 
@@ -188,7 +247,8 @@ struct DRSYNC_API StepPlan {
   bool source_reachable = true;
   std::string nothing_to_do;  // non-empty: the mode would change nothing, for this reason
   std::vector<PlannedStep> steps;
-  std::vector<PlannedStep> rollback;  // after a wait_ready timeout, with rollback_on_failure
+  // after a wait_ready timeout or a failed check_services, with rollback_on_failure
+  std::vector<PlannedStep> rollback;
   std::vector<StepRecord> skipped;    // steps left out, with why ("source unreachable")
   std::vector<std::string> warnings;
   std::optional<PreflightReport> preflight;  // plan(Stage or Cutover, preview = true)
@@ -206,6 +266,7 @@ struct DRSYNC_API MigrationReport {
   std::vector<StepRecord> steps;
   std::vector<WorkloadChange> changes;
   std::vector<std::string> readiness;  // "deployments.apps/web: 2/2 ready"
+  std::vector<CheckResult> checks;     // check_services: endpoints and the user's checks
   std::vector<std::string> warnings;
   std::vector<std::string> errors;
   std::optional<SyncResult> sync;
@@ -283,6 +344,9 @@ class DRSYNC_API Migration {
   StepResult wait_ready(Side side);
   StepResult migrate_data(Side from, Side to);
   StepResult verify(Side active);  // throws Error(conflict) naming what is not as recorded
+  // Services of `side` have ready endpoints and the user's checks pass (options().service_checks);
+  // retried until each passes or its time is over; throws Error(timeout) naming every failure.
+  StepResult check_services(Side side);
   MigrationReport report() const;
 
   MigrationStatus status();

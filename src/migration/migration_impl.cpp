@@ -103,6 +103,8 @@ void Migration::Impl::absorb(const StepResult& r) {
   if (r.sync) report.sync = r.sync;
   report.changes.insert(report.changes.end(), r.changes.begin(), r.changes.end());
   if (!r.readiness.empty()) report.readiness = r.readiness;
+  // A re-run check (rollback, resume) replaces the earlier results.
+  if (!r.checks.empty()) report.checks = r.checks;
   report.warnings.insert(report.warnings.end(), r.warnings.begin(), r.warnings.end());
 }
 

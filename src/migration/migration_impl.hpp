@@ -71,6 +71,9 @@ struct Migration::Impl {
     return r;
   }
   void snapshot_state();
+  // check_services: Services that select a started workload, until each has a ready endpoint or
+  // wait_timeout is over.
+  std::vector<CheckResult> wait_endpoints(Side side) const;
 };
 
 // "deployments.apps/web"

@@ -25,6 +25,7 @@ constexpr std::array<StepRow, kStepCount> kSteps{{
     {Step::WaitReady, "wait_ready", "wait until the {side} is ready"},
     {Step::MigrateData, "migrate_data", "copy volume data to the {side} from the {other}"},
     {Step::Verify, "verify", "verify the {side} runs at the recorded scale"},
+    {Step::CheckServices, "check_services", "check that the {side}'s Services answer"},
 }};
 
 struct ModeRow {

@@ -51,6 +51,41 @@ void states(Writer& w, const char* k, const std::vector<WorkloadState>& list) {
   w.EndArray();
 }
 
+void checks_json(Writer& w, const std::vector<CheckResult>& list) {
+  w.Key("checks");
+  w.StartArray();
+  for (const auto& c : list) {
+    w.StartObject();
+    kv(w, "name", c.name);
+    kv(w, "kind", c.kind);
+    kv(w, "target", c.target);
+    kv(w, "from", c.from);
+    w.Key("ok");
+    w.Bool(c.ok);
+    kv(w, "detail", c.detail);
+    w.Key("durationMs");
+    w.Int64(c.duration_ms);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// Readiness and service checks of the side that was started.
+void serving_markdown(std::ostringstream& md, const MigrationReport& r) {
+  if (!r.readiness.empty()) {
+    md << "\n## Readiness\n\n";
+    for (const auto& line : r.readiness) md << "- " << line << "\n";
+  }
+  if (!r.checks.empty()) {
+    md << "\n## Service checks\n\n| check | kind | target | from | result |\n"
+          "| --- | --- | --- | --- | --- |\n";
+    for (const auto& c : r.checks) {
+      md << "| " << c.name << " | " << c.kind << " | " << c.target << " | " << c.from << " | "
+         << (c.ok ? "ok" : "FAILED") << ": " << c.detail << " |\n";
+    }
+  }
+}
+
 void change(Writer& w, const WorkloadChange& c) {
   w.StartObject();
   kv(w, "side", side_name(c.side));
@@ -172,6 +207,7 @@ std::string MigrationReport::to_json() const {
     for (const auto& c : changes) change(w, c);
     w.EndArray();
     strings(w, "readiness", readiness);
+    checks_json(w, checks);
     strings(w, "warnings", warnings);
     strings(w, "errors", errors);
     strings(w, "notCopied", sync ? sync->not_copied : std::vector<std::string>{});
@@ -220,10 +256,7 @@ std::string MigrationReport::to_markdown() const {
          << " | " << c.to << " |\n";
     }
   }
-  if (!readiness.empty()) {
-    md << "\n## Readiness\n\n";
-    for (const auto& r : readiness) md << "- " << r << "\n";
-  }
+  serving_markdown(md, *this);
   if (sync) {
     md << "\n## Sync\n\n"
        << sync->count(Action::Create) << " created, " << sync->count(Action::Update) << " updated, "

@@ -43,13 +43,16 @@ class Runner {
   }
 
  private:
-  // Runs the steps; on a wait_ready timeout with a rollback planned, rolls back and returns false.
+  // Runs the steps; when the started side does not become ready or its Services do not answer
+  // (wait_ready timeout, failed check_services) and a rollback is planned, rolls back and
+  // returns false.
   bool run_steps(const StepPlan& plan) {
     for (const auto& s : plan.steps) {
       try {
         run(s);
       } catch (const Error& e) {
-        if (s.step != Step::WaitReady || plan.rollback.empty() || e.code() != Errc::timeout) throw;
+        const bool not_serving = s.step == Step::WaitReady || s.step == Step::CheckServices;
+        if (!not_serving || plan.rollback.empty() || e.code() != Errc::timeout) throw;
         m_.report.errors.push_back(e.what());
         for (const auto& r : plan.rollback) run(r);
         m_.report.rolled_back = true;

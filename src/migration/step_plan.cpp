@@ -7,6 +7,7 @@
 #include "drsync/error.hpp"
 #include "migration/migration_impl.hpp"
 #include "migration/scale_plan.hpp"
+#include "migration/service_checks.hpp"
 
 namespace drsync {
 namespace {
@@ -21,6 +22,18 @@ PlannedStep at(Step step, Side side, bool rollback = false) {
   return p;
 }
 
+bool checks_services(const MigrationOptions& o) {
+  return o.service_checks.endpoints || !o.service_checks.checks.empty();
+}
+
+// Making `side` the active one: unfence, start, wait until ready, check its Services (when any
+// check is asked for), verify the counts.
+void add_start_steps(std::vector<PlannedStep>& steps, const MigrationOptions& o, Side side) {
+  for (Step s : {Step::Unfence, Step::ScaleUp, Step::WaitReady}) steps.push_back(at(s, side));
+  if (checks_services(o)) steps.push_back(at(Step::CheckServices, side));
+  steps.push_back(at(Step::Verify, side));
+}
+
 std::vector<PlannedStep> cutover_steps(const MigrationOptions& o, bool source_reachable) {
   std::vector<PlannedStep> steps;
   if (source_reachable) {
@@ -31,8 +44,7 @@ std::vector<PlannedStep> cutover_steps(const MigrationOptions& o, bool source_re
     steps = {at(Step::Record, S::Destination)};
   }
   if (o.migrate_data) steps.push_back(at(Step::MigrateData, S::Destination));
-  for (Step s : {Step::Unfence, Step::ScaleUp, Step::WaitReady, Step::Verify})
-    steps.push_back(at(s, S::Destination));
+  add_start_steps(steps, o, S::Destination);
   return steps;
 }
 
@@ -48,8 +60,7 @@ std::vector<PlannedStep> failback_steps(const MigrationOptions& o) {
   if (o.reverse_migrate_data) steps.push_back(at(Step::MigrateData, S::Source));
   for (Step s : {Step::Record, Step::Fence, Step::ScaleDown, Step::WaitGone})
     steps.push_back(at(s, S::Destination));
-  for (Step s : {Step::Unfence, Step::ScaleUp, Step::WaitReady, Step::Verify})
-    steps.push_back(at(s, S::Source));
+  add_start_steps(steps, o, S::Source);
   return steps;
 }
 
@@ -62,6 +73,8 @@ std::vector<PlannedStep> on_destination(std::initializer_list<Step> steps) {
 }  // namespace
 
 Admission Migration::Impl::admit(Mode m) const {
+  // A malformed check fails before anything is written, not after the source was stopped.
+  for (const auto& check : options.service_checks.checks) detail::check_kind(check);
   Admission a;
   if (m == Mode::Stage) {
     a.dest = dest_state.load();
@@ -143,8 +156,8 @@ StepPlan Migration::Impl::steps_for(Mode m, const Admission& a) const {
       plan.steps = failback_steps(options);
       break;
     case Mode::Activate:
-      plan.steps = on_destination(
-          {Step::Record, Step::Unfence, Step::ScaleUp, Step::WaitReady, Step::Verify});
+      plan.steps = on_destination({Step::Record});
+      add_start_steps(plan.steps, options, S::Destination);
       break;
     case Mode::Deactivate:
       plan.steps = on_destination({Step::Record, Step::Fence, Step::ScaleDown, Step::WaitGone});

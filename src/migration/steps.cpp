@@ -135,6 +135,8 @@ StepResult Migration::run_step(const PlannedStep& s) {
       return migrate_data(other_side(s.side), s.side);
     case Step::Verify:
       return verify(s.side);
+    case Step::CheckServices:
+      return check_services(s.side);
   }
   throw Error(Errc::invalid_argument, "unknown step");
 }

@@ -2,33 +2,15 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <thread>
-
 #include "drsync/error.hpp"
 #include "migration/migration_impl.hpp"
+#include "migration/poll.hpp"
 
 namespace drsync {
 namespace {
 
+using detail::PollPacer;
 using Clock = std::chrono::steady_clock;
-
-// Paces a polling loop: no wait before the first poll, then the poll interval, doubling up to 1 s
-// (one LIST per poll, so a long wait costs a bounded number of requests).
-class PollPacer {
- public:
-  explicit PollPacer(std::chrono::milliseconds interval) : interval_(interval) {}
-  void wait() {
-    if (!first_) {
-      std::this_thread::sleep_for(interval_);
-      interval_ = std::min<std::chrono::milliseconds>(interval_ * 2, std::chrono::seconds(1));
-    }
-    first_ = false;
-  }
-
- private:
-  std::chrono::milliseconds interval_;
-  bool first_ = true;
-};
 
 struct Readiness {
   std::vector<std::string> lines;      // "deployments.apps/web: 2/2 ready"
@@ -87,7 +69,7 @@ StepResult Migration::wait_ready(Side side) {
     auto r =
         readiness_of(kinds.empty() ? std::vector<detail::Workload>{} : m.workloads(side, &kinds));
     m.progress(step_name(Step::WaitReady), "", r.lines.size() - r.not_ready.size(), r.lines.size());
-    if (r.not_ready.empty()) return m.absorbed(StepResult{{}, {}, r.lines, {}});
+    if (r.not_ready.empty()) return m.absorbed(StepResult{{}, {}, r.lines, {}, {}});
     if (Clock::now() > deadline) {
       m.report.readiness = r.lines;  // what the failed step saw, for the report
       throw Error(Errc::timeout,

@@ -201,6 +201,61 @@ void read_seconds(Reader& r, const char* key, std::chrono::seconds& out) {
   out = std::chrono::seconds(n);
 }
 
+Toleration read_toleration(Reader& tr) {
+  Toleration t;
+  tr.string("key", t.key);
+  tr.string("operator", t.op);
+  tr.string("value", t.value);
+  tr.string("effect", t.effect);
+  tr.check_unknown();
+  if (t.op != "Equal" && t.op != "Exists") tr.fail("operator", "must be Equal or Exists");
+  return t;
+}
+
+ServiceCheck read_service_check(Reader& cr) {
+  ServiceCheck c;
+  cr.string("name", c.name);
+  cr.string("url", c.url);
+  cr.string("address", c.address);
+  long long status = 0;
+  cr.integer("expectStatus", status, 0, 599);
+  c.expect_status = static_cast<int>(status);
+  read_seconds(cr, "timeoutSeconds", c.timeout);
+  read_choice(cr, "from", c.from,
+              {{"host", ServiceCheck::From::Host}, {"pod", ServiceCheck::From::Pod}},
+              "must be host or pod");
+  cr.boolean("insecureSkipTLSVerify", c.insecure_skip_tls_verify);
+  cr.check_unknown();
+  if (c.url.empty() == c.address.empty()) cr.fail("", "give either url or address (host:port)");
+  return c;
+}
+
+// A list of mappings under `key`, each read by `read_one`.
+template <typename T, typename F>
+void read_list(Reader& r, const char* key, std::vector<T>& out, F read_one) {
+  const Value* list = r.get(key);
+  if (!list) return;
+  if (!list->IsArray()) r.fail(key, "must be a list");
+  out.clear();
+  int i = 0;
+  for (const auto& item : list->GetArray()) {
+    Reader ir(item, r.path(fmt::format("{}[{}]", key, i++)));
+    out.push_back(read_one(ir));
+  }
+}
+
+void read_service_checks(Reader& r, ServiceCheckOptions& o) {
+  const Value* v = r.get("serviceChecks");
+  if (!v) return;
+  Reader sr(*v, r.path("serviceChecks"));
+  sr.boolean("endpoints", o.endpoints);
+  sr.string("podImage", o.pod_image);
+  sr.string_map("podNodeSelector", o.pod_placement.node_selector);
+  read_list(sr, "podTolerations", o.pod_placement.tolerations, read_toleration);
+  read_list(sr, "checks", o.checks, read_service_check);
+  sr.check_unknown();
+}
+
 void read_migration_options(Reader& r, MigrationOptions& o, const std::string& base_dir) {
   r.strings("workloads", o.subset.names);
   r.string("workloadSelector", o.subset.label_selector);
@@ -214,6 +269,7 @@ void read_migration_options(Reader& r, MigrationOptions& o, const std::string& b
   r.boolean("migrateData", o.migrate_data);
   r.boolean("reverseMigrateData", o.reverse_migrate_data);
   r.boolean("reverseSync", o.reverse_sync);
+  read_service_checks(r, o.service_checks);
   std::string journal;
   r.string("journalFile", journal);
   if (!journal.empty()) o.journal_file = resolve(base_dir, journal);
