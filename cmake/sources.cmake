@@ -143,6 +143,7 @@ set(DRSYNC_E2E_TEST_SOURCES
     tests/e2e/test_preflight.cpp
     tests/e2e/test_real_node.cpp
     tests/e2e/test_rest_verbs.cpp
+    tests/e2e/test_service_checks.cpp
     tests/e2e/test_smoke.cpp
     tests/e2e/test_sync.cpp
     tests/e2e/test_takeover.cpp

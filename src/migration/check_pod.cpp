@@ -9,7 +9,8 @@ namespace {
 
 // Retries the check once a second until it passes or DRSYNC_TIMEOUT seconds are over; the last
 // outcome goes to the termination message. curl if the image has it, else busybox wget (its -T
-// crashes in some builds: `timeout` bounds each attempt instead); nc -z for TCP. The target is
+// crashes in some builds: `timeout` bounds each attempt instead); nc -z for TCP, or busybox's
+// small nc, which has no -z, running `true` once connected. The target is
 // read from the environment, so no value is ever interpreted by the shell.
 constexpr const char* kScript = R"sh(end=$(( $(date +%s) + DRSYNC_TIMEOUT ))
 attempt() {
@@ -28,7 +29,10 @@ attempt() {
     [ "$DRSYNC_EXPECT" != 0 ] && msg="HTTP $code, expected $DRSYNC_EXPECT"
     return 1
   fi
-  if timeout 5 nc -z -w 3 "${DRSYNC_ADDRESS%:*}" "${DRSYNC_ADDRESS##*:}" >/tmp/err 2>&1; then
+  host=${DRSYNC_ADDRESS%:*}; host=${host#[}; host=${host%]}; port=${DRSYNC_ADDRESS##*:}
+  if nc -h 2>&1 | grep -q -- '-z'; then set -- -z -w 3 "$host" "$port"
+  else set -- -w 3 "$host" "$port" -e true; fi
+  if timeout 5 nc "$@" >/tmp/err 2>&1 </dev/null; then
     msg=connected; return 0
   fi
   msg=$(tail -n 1 /tmp/err); [ -n "$msg" ] || msg="connection failed"; return 1

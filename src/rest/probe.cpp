@@ -33,10 +33,12 @@ Easy new_easy(const std::string& url, std::chrono::milliseconds timeout) {
   return easy;
 }
 
-std::string failure_text(CURLcode rc, std::chrono::milliseconds timeout) {
+// curl's own words ("Failed to connect to 127.0.0.1 port 1 after 0 ms: Connection refused")
+// when it has them.
+std::string failure_text(CURLcode rc, const char* error_buffer, std::chrono::milliseconds timeout) {
   if (rc == CURLE_OPERATION_TIMEDOUT)
     return fmt::format("timed out after {} ms", static_cast<long long>(timeout.count()));
-  return curl_easy_strerror(rc);
+  return error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
 }
 
 bool status_matches(long status, int expect) {
@@ -63,9 +65,11 @@ ProbeOutcome probe_http(const std::string& url, int expect_status,
     curl_easy_setopt(easy.get(), CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(easy.get(), CURLOPT_SSL_VERIFYHOST, 0L);
   }
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_buffer);
   CURLcode rc = curl_easy_perform(easy.get());
   if (rc != CURLE_OK) {
-    out.detail = failure_text(rc, timeout);
+    out.detail = failure_text(rc, error_buffer, timeout);
     return out;
   }
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &out.status);
@@ -85,9 +89,11 @@ ProbeOutcome probe_tcp(const std::string& address, std::chrono::milliseconds tim
     return out;
   }
   curl_easy_setopt(easy.get(), CURLOPT_CONNECT_ONLY, 1L);
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_buffer);
   CURLcode rc = curl_easy_perform(easy.get());
   out.ok = rc == CURLE_OK;
-  out.detail = out.ok ? "connected" : failure_text(rc, timeout);
+  out.detail = out.ok ? "connected" : failure_text(rc, error_buffer, timeout);
   return out;
 }
 

@@ -383,7 +383,7 @@ TEST_CASE("plan previews each mode without writing and refuses as the mode does"
   StepPlan cut = m.plan(Mode::Cutover, true);
   CHECK(names(cut.steps) == std::vector<std::string>{"sync", "record", "fence", "scale_down",
                                                      "wait_gone", "unfence", "scale_up",
-                                                     "wait_ready", "verify"});
+                                                     "wait_ready", "check_services", "verify"});
   CHECK(cut.rollback.empty());
   CHECK(has_change(find(cut, Step::ScaleDown), "frontend", "3", "0"));
   CHECK(has_change(find(cut, Step::ScaleUp), "frontend", "0", "3"));

@@ -345,7 +345,8 @@ def test_plan_previews_modes_from_the_library(source, dest, namespaces,
         assert m.stage().ok
         cut = m.plan(drsync.Mode.CUTOVER, preview=True)
         assert cut.step_names == ["sync", "record", "fence", "scale_down", "wait_gone",
-                                  "unfence", "scale_up", "wait_ready", "verify"]
+                                  "unfence", "scale_up", "wait_ready", "check_services",
+                                  "verify"]
         down = next(s for s in cut.steps if s.name == "scale_down")
         assert down.side == "source" and down.description == "scale down the source"
         assert [(c.name, c.from_, c.to) for c in down.changes] == [("web", "2", "0")]
@@ -379,7 +380,7 @@ def test_activate_a_copy_another_tool_made(dest, namespaces, kubectl_dest: Kubec
         assert m.deactivate().ok
         assert (kubectl_dest.replicas(dns, "web"), kubectl_dest.replicas(dns, "bare")) == (0, 0)
         assert m.plan("activate").step_names == ["record", "unfence", "scale_up", "wait_ready",
-                                                 "verify"]
+                                                 "check_services", "verify"]
 
 
 def test_handles_are_freed_at_shutdown(clusters_dir: str) -> None:
