@@ -67,6 +67,10 @@ void print_report(std::FILE* out, std::FILE* err, const Outcome& o, LogLevel lev
                c.from, c.to);
   }
   for (const auto& line : r.readiness) fmt::print(out, "  ready: {}\n", line);
+  for (const auto& c : r.checks) {
+    fmt::print(c.ok ? out : err, "  check {} {} ({}, from the {}): {}\n", c.name,
+               c.ok ? "ok" : "FAILED", c.target, c.from, c.detail);
+  }
   if (level != LogLevel::Warn && level != LogLevel::Error) {
     print_states(out, "source", r.source_state);
     print_states(out, "destination", r.dest_state);

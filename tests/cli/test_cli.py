@@ -454,3 +454,26 @@ subjects: [{{kind: ServiceAccount, name: app, namespace: {ns}}}]
     finally:
         clusters.kubectl("source", "delete", "clusterrolebinding", name, check=False)
         clusters.kubectl("dest", "delete", "clusterrolebinding", f"{name}-{b}", check=False)
+
+
+def test_service_checks_from_a_plan(clusters, namespaces, tmp_path):
+    ns = namespaces("checks")
+    deploy(clusters, ns)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"""apiVersion: drsync.io/v1
+kind: DRPlan
+source: {{kubeconfig: {clusters.kubeconfig("source")}}}
+destination: {{kubeconfig: {clusters.kubeconfig("dest")}}}
+defaults:
+  waitTimeoutSeconds: 120
+  rollbackOnFailure: true
+  serviceChecks:
+    checks: [{{name: closed, address: "127.0.0.1:1", timeoutSeconds: 1}}]
+namespaces: [{{source: {ns}}}]
+""")
+    ok(clusters.drsync("--mode=Stage", "--plan", str(plan)))
+    p = clusters.drsync("--mode=Cutover", "--plan", str(plan))
+    assert p.returncode == 1, p.stderr
+    assert "check closed FAILED (127.0.0.1:1, from the host)" in p.stderr
+    assert "check services/web ok (app=web, from the cluster): 2 ready endpoints" in p.stdout
+    assert clusters.replicas("source", ns, "web") == 2 and clusters.replicas("dest", ns, "web") == 0

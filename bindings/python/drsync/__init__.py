@@ -20,8 +20,9 @@ from .errors import (AlreadyExists, BadRequest, Cancelled, ConfigError, Conflict
                      LibraryError, MethodNotAllowed, NetworkError, NotFound, OutOfMemory,
                      Pending, ServerError, Timeout, TLSError, TooManyRequests, Unauthorized,
                      Unavailable)
-from .results import (Change, Finding, MigrationReport, MigrationStatus, Mode, PlannedStep,
-                      PreflightReport, Progress, Side, Step, StepPlan, SyncResult, WorkloadState)
+from .results import (Change, CheckResult, Finding, MigrationReport, MigrationStatus, Mode,
+                      PlannedStep, PreflightReport, Progress, Side, Step, StepPlan, SyncResult,
+                      WorkloadState)
 from ._native import ABI_VERSION
 
 __version__ = "0.1.0"
@@ -29,7 +30,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ABI_VERSION", "Cluster", "Migration", "NamespaceSync", "Plan", "abi_version",
     "library_path", "options_document", "step_names", "version",
-    "Change", "Finding", "MigrationReport", "MigrationStatus", "Mode", "PlannedStep",
+    "Change", "CheckResult", "Finding", "MigrationReport", "MigrationStatus", "Mode", "PlannedStep",
     "PreflightReport", "Progress", "Side",
     "Step", "StepPlan", "SyncResult", "WorkloadState",
     "DrsyncError", "AlreadyExists", "BadRequest", "Cancelled", "ConfigError", "Conflict", "Fenced",

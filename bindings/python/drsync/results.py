@@ -134,6 +134,20 @@ class WorkloadState:
     recorded_original: str = ""
 
 
+@dataclass(frozen=True)
+class CheckResult:
+    """One service check of check_services: a Service's ready endpoints, or a user's HTTP / TCP
+    check (options ``service_checks``)."""
+
+    name: str  # "services/web", or the check's name
+    kind: str  # "endpoints", "http", "tcp"
+    target: str  # URL, host:port, or the Service's selector
+    from_: str  # "cluster", "host", "pod"
+    ok: bool
+    detail: str  # "1 ready endpoint", "HTTP 200", ...
+    duration_ms: int
+
+
 @dataclass
 class MigrationReport:
     """The report of Stage, Cutover or Failback (MigrationReport::to_json / to_markdown)."""
@@ -183,6 +197,13 @@ class MigrationReport:
         """The preflight Stage and Cutover ran first (None for the other modes)."""
         doc = self.raw.get("preflight")
         return PreflightReport.from_json(doc) if doc is not None else None
+
+    @property
+    def checks(self) -> List[CheckResult]:
+        """What check_services found (empty when it did not run)."""
+        return [CheckResult(c.get("name", ""), c.get("kind", ""), c.get("target", ""),
+                            c.get("from", ""), bool(c.get("ok")), c.get("detail", ""),
+                            int(c.get("durationMs", 0))) for c in self.raw.get("checks", [])]
 
     @property
     def not_copied(self) -> List[str]:

@@ -332,7 +332,8 @@ def test_migrate_data_without_hook_fails_in_report(source, dest, namespaces,
 def test_plan_previews_modes_from_the_library(source, dest, namespaces,
                                               kubectl_source: Kubectl, kubectl_dest) -> None:
     assert drsync.step_names()[:3] == ("sync", "record", "fence")
-    assert "migrate_data" in drsync.step_names() and len(drsync.step_names()) == 10
+    assert "migrate_data" in drsync.step_names() and len(drsync.step_names()) == 11
+    assert drsync.step_names()[-1] == "check_services"
     ns = namespaces("plan")
     dns = ns + "-dr"
     deploy(kubectl_source, ns, "web", 2)
@@ -424,3 +425,32 @@ spec:
     with drsync.Migration(source, ns, dest, ns + "-dr",
                           storage_class_map={"no-such-class": "standard"}, **FAST) as m:
         assert m.preflight().ok
+
+
+def test_service_checks_fail_a_cutover_and_roll_it_back(source, dest, namespaces,
+                                                        kubectl_source: Kubectl,
+                                                        kubectl_dest: Kubectl) -> None:
+    ns = namespaces("chk")
+    dns = ns + "-dr"
+    deploy(kubectl_source, ns, "web", 1)
+    kubectl_source("-n", ns, "apply", "-f", "-", stdin="""
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+""")
+    closed = {"name": "closed", "address": "127.0.0.1:1", "timeoutSeconds": 1}
+    with drsync.Migration(source, ns, dest, dns, rollback_on_failure=True,
+                          service_checks={"checks": [closed]}, **FAST) as m:
+        assert m.stage().ok
+        cut = m.cutover()
+        assert not cut.ok and cut.rolled_back
+        by_name = {c.name: c for c in cut.checks}
+        assert by_name["services/web"].ok and by_name["services/web"].kind == "endpoints"
+        assert not by_name["closed"].ok and by_name["closed"].from_ == "host"
+        assert "closed (127.0.0.1:1)" in cut.errors[0]
+        assert cut.step("check_services").status == "failed"
+        assert kubectl_source.replicas(ns, "web") == 1
+        assert kubectl_dest.replicas(dns, "web") == 0
+    with pytest.raises(drsync.InvalidArgument, match="give either url or address"):
+        drsync.Migration(source, ns, dest, dns, service_checks={"checks": [{"name": "x"}]})
