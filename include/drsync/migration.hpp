@@ -249,7 +249,7 @@ struct DRSYNC_API StepPlan {
   std::vector<PlannedStep> steps;
   // after a wait_ready timeout or a failed check_services, with rollback_on_failure
   std::vector<PlannedStep> rollback;
-  std::vector<StepRecord> skipped;    // steps left out, with why ("source unreachable")
+  std::vector<StepRecord> skipped;  // steps left out, with why ("source unreachable")
   std::vector<std::string> warnings;
   std::optional<PreflightReport> preflight;  // plan(Stage or Cutover, preview = true)
   std::string to_json() const;

@@ -109,7 +109,8 @@ Object check_pod_manifest(const ServiceCheck& check, std::size_t index,
   const auto& p = options.pod_placement;
   if (!p.node_selector.empty()) {
     rapidjson::Value sel(rapidjson::kObjectType);
-    for (const auto& [k, v] : p.node_selector) sel.AddMember(json_string(k, a), json_string(v, a), a);
+    for (const auto& [k, v] : p.node_selector)
+      sel.AddMember(json_string(k, a), json_string(v, a), a);
     spec.AddMember("nodeSelector", sel, a);
   }
   if (!p.tolerations.empty()) spec.AddMember("tolerations", placement_tolerations(p, a), a);
@@ -136,9 +137,8 @@ CheckPodState check_pod_state(const Object& pod) {
   if (reason == "ErrImagePull" || reason == "ImagePullBackOff" || reason == "InvalidImageName" ||
       reason == "CreateContainerConfigError" || reason == "CreateContainerError") {
     s.done = true;
-    s.detail = fmt::format(
-        "check Pod {} cannot start: {}: {}", pod.name(), reason,
-        json_str(pod.find("/status/containerStatuses/0/state/waiting/message")));
+    s.detail = fmt::format("check Pod {} cannot start: {}: {}", pod.name(), reason,
+                           json_str(pod.find("/status/containerStatuses/0/state/waiting/message")));
     return s;
   }
   const auto* conditions = pod.find("/status/conditions");
@@ -151,8 +151,9 @@ CheckPodState check_pod_state(const Object& pod) {
       }
     }
   }
-  if (s.detail.empty()) s.detail = fmt::format("check Pod {} did not finish (phase {})", pod.name(),
-                                               phase.empty() ? "unknown" : phase);
+  if (s.detail.empty())
+    s.detail = fmt::format("check Pod {} did not finish (phase {})", pod.name(),
+                           phase.empty() ? "unknown" : phase);
   return s;
 }
 

@@ -79,8 +79,8 @@ std::vector<CheckResult> endpoint_results(const std::vector<Object>& services,
     r.from = "cluster";
     int n = ready[std::string(svc.name())];
     r.ok = n > 0;
-    r.detail = n > 0 ? fmt::format("{} ready endpoint{}", n, n == 1 ? "" : "s")
-                     : "no ready endpoint";
+    r.detail =
+        n > 0 ? fmt::format("{} ready endpoint{}", n, n == 1 ? "" : "s") : "no ready endpoint";
     out.push_back(std::move(r));
   }
   return out;
@@ -89,9 +89,9 @@ std::vector<CheckResult> endpoint_results(const std::vector<Object>& services,
 std::string check_kind(const ServiceCheck& check) {
   const std::string name = check.name.empty() ? check.target() : check.name;
   if (check.url.empty() == check.address.empty()) {
-    throw Error(Errc::invalid_argument,
-                fmt::format("service check {:?}: give either a url or an address (host:port)",
-                            name));
+    throw Error(
+        Errc::invalid_argument,
+        fmt::format("service check {:?}: give either a url or an address (host:port)", name));
   }
   if (!check.url.empty()) {
     if (check.url.rfind("http://", 0) != 0 && check.url.rfind("https://", 0) != 0)

@@ -373,6 +373,8 @@ def dr_role_rules():
         {"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterroles"], "verbs": ["bind"]},
         # Readiness of restored workloads.
         {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]},
+        # Service checks: the Services' ready endpoints.
+        {"apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": ["list"]},
         # GET of this namespace only (RBAC checks namespaces/<name> against namespace <name>).
         {"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get"]},
     ]

@@ -45,9 +45,10 @@ Object service(const std::string& name, const std::string& type) {
 
 }  // namespace
 
-TEST_CASE("a Cutover checks that the destination's Services have ready endpoints, and rolls back "
-          "when a check fails",
-          "[e2e][checks]") {
+TEST_CASE(
+    "a Cutover checks that the destination's Services have ready endpoints, and rolls back "
+    "when a check fails",
+    "[e2e][checks]") {
   const Cluster& src = test::source();
   const Cluster& dst = test::dest();
   test::ScopedNamespace sns(src, "e2e-checks");
@@ -96,9 +97,10 @@ TEST_CASE("a Cutover checks that the destination's Services have ready endpoints
   CHECK(replicas(dst, dns.name(), "web") == 1);
 }
 
-TEST_CASE("service checks from the library host and from check Pods reach the application on "
-          "the real node",
-          "[e2e][checks][realnode]") {
+TEST_CASE(
+    "service checks from the library host and from check Pods reach the application on "
+    "the real node",
+    "[e2e][checks][realnode]") {
   if (!test::require_real_nodes()) return;
   auto node = test::real_node("dest");
   REQUIRE(node.has_value());
@@ -108,11 +110,12 @@ TEST_CASE("service checks from the library host and from check Pods reach the ap
   test::ScopedNamespace dns(dst, "e2e-checks-real-dr");
   // busybox httpd serving /index.html on 8080, on the real node of each cluster.
   auto web = deployment(
-      "web", R"({"terminationGracePeriodSeconds":1,"containers":[{"name":"c","image":")" +
-                 node->tools_image +
-                 R"(","imagePullPolicy":"Never","command":["sh","-c",)"
-                 R"("mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www"]}],)" +
-                 test::real_node_placement(*node) + "}");
+      "web",
+      R"({"terminationGracePeriodSeconds":1,"containers":[{"name":"c","image":")" +
+          node->tools_image +
+          R"(","imagePullPolicy":"Never","command":["sh","-c",)"
+          R"("mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www"]}],)" +
+          test::real_node_placement(*node) + "}");
   src.create(src.resolve("deployments"), sns.name(), web);
   src.create(src.resolve("services"), sns.name(), service("web", "NodePort"));
   REQUIRE(test::wait_workloads_ready(src, sns.name()));

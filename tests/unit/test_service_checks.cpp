@@ -29,10 +29,10 @@ std::string slice(const char* service, const char* endpoints) {
 }  // namespace
 
 TEST_CASE("a Service selecting a started workload needs a ready endpoint", "[unit][checks]") {
-  auto services = objects({kWebService,
-                           R"({"metadata":{"name":"db"},"spec":{"selector":{"app":"db"}}})",
-                           R"({"metadata":{"name":"ext"},"spec":{"type":"ExternalName"}})",
-                           R"({"metadata":{"name":"manual"},"spec":{}})"});
+  auto services =
+      objects({kWebService, R"({"metadata":{"name":"db"},"spec":{"selector":{"app":"db"}}})",
+               R"({"metadata":{"name":"ext"},"spec":{"type":"ExternalName"}})",
+               R"({"metadata":{"name":"manual"},"spec":{}})"});
   std::vector<Labels> running = {{{"app", "web"}, {"tier", "front"}}};
   SECTION("no slice yet: web fails; db selects nothing started, ext and manual have no selector") {
     auto results = endpoint_results(services, {}, running);
@@ -144,8 +144,7 @@ TEST_CASE("a check Pod's end says whether the check passed, and why not", "[unit
   auto unscheduled = state(R"({"phase":"Pending","conditions":[{"type":"PodScheduled",)"
                            R"("status":"False","message":"0/3 nodes are available"}]})");
   CHECK_FALSE(unscheduled.done);
-  CHECK(unscheduled.detail.find("is not scheduled: 0/3 nodes are available") !=
-        std::string::npos);
+  CHECK(unscheduled.detail.find("is not scheduled: 0/3 nodes are available") != std::string::npos);
 }
 
 TEST_CASE("serviceChecks in an options document", "[unit][checks][options]") {
