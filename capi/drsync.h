@@ -137,8 +137,10 @@ typedef struct drsync_progress {
   const char* step;   /* migration: "sync", "scale_down", "wait_ready", ...;
                          sync: "discover", "list", "apply" */
   const char* object; /* "deployments.apps/web", or "" */
-  size_t done;
+  size_t done;        /* migrate_data: bytes of the PVC `object` */
   size_t total;
+  size_t files_done;  /* migrate_data: files of the PVC `object`; 0 otherwise */
+  size_t files_total;
 } drsync_progress;
 
 /* Callbacks run on the thread that called the operation (drsync_sync_run, drsync_migration_*),

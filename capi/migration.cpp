@@ -33,7 +33,8 @@ int mode_op(drsync_result** out, drsync_migration* m, drsync::Mode mode, const c
 void install_migration_hooks(drsync_migration* h, drsync::MigrationOptions& o) {
   o.progress = [h](const drsync::MigrationProgress& p) {
     if (!h->progress) return;
-    drsync_progress cp{p.step.c_str(), p.object.c_str(), p.done, p.total};
+    drsync_progress cp{p.step.c_str(), p.object.c_str(), p.done, p.total, p.files_done,
+                       p.files_total};
     if (int rc = h->progress(&cp, h->progress_payload)) cancelled_by("the progress callback", rc);
   };
   o.step_hook = [h](const drsync::StepEvent& e) {
@@ -43,12 +44,11 @@ void install_migration_hooks(drsync_migration* h, drsync::MigrationOptions& o) {
     if (rc)
       cancelled_by(fmt::format("the step hook ({} {})", e.before ? "before" : "after", e.name), rc);
   };
-  // Always installed, so the document may ask for migrateData before the hook is set.
-  o.data_hook = [h](drsync::Migration&, drsync::Side from, drsync::Side to) {
+  // Always installed (the hook may be set after the options): without one, the built-in mover.
+  o.data_hook = [h](drsync::Migration& m, drsync::Side from, drsync::Side to) {
     if (!h->data_hook) {
-      throw drsync::Error(Errc::invalid_argument,
-                          "migrateData is set but no data hook is installed "
-                          "(drsync_migration_set_data_hook)");
+      m.copy_volumes(from, to);
+      return;
     }
     if (int rc = h->data_hook(h, c_side(from), c_side(to), h->data_payload)) {
       cancelled_by("the data hook", rc);

@@ -11,7 +11,7 @@ namespace {
 drsync::SyncOptions sync_options(drsync_sync* h, drsync::SyncOptions o) {
   o.progress = [h](const drsync::SyncProgress& p) {
     if (!h->progress) return;
-    drsync_progress cp{p.phase.c_str(), p.object.c_str(), p.done, p.total};
+    drsync_progress cp{p.phase.c_str(), p.object.c_str(), p.done, p.total, 0, 0};
     if (int rc = h->progress(&cp, h->progress_payload)) cancelled_by("the progress callback", rc);
   };
   return o;

@@ -26,15 +26,22 @@ set(DRSYNC_LIBRARY_SOURCES
     src/ledger/replica_ledger.cpp
     src/migration/check_pod.cpp
     src/migration/check_services.cpp
+    src/migration/copy_volumes.cpp
     src/migration/endpoint_checks.cpp
     src/migration/journal.cpp
     src/migration/migration_impl.cpp
+    src/migration/mover_manifests.cpp
+    src/migration/mover_results.cpp
+    src/migration/mover_run.cpp
+    src/migration/mover_sides.cpp
     src/migration/names.cpp
+    src/migration/pod_placement.cpp
     src/migration/preflight.cpp
     src/migration/preflight_checks.cpp
     src/migration/report.cpp
     src/migration/runner.cpp
     src/migration/scale_steps.cpp
+    src/migration/ssh_keys.cpp
     src/migration/step_plan.cpp
     src/migration/step_preview.cpp
     src/migration/steps.cpp

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -154,11 +155,50 @@ struct CheckResult {
   long long duration_ms = 0;
 };
 
+// The built-in PVC data mover of migrate_data (rsync over SSH, Pod to Pod; docs/data.md): for
+// each PVC pair an sshd Pod mounting the destination PVC behind a Service, and a Job mounting the
+// source PVC read-only that runs rsync to it. Keys are generated per run, in memory, and reach the
+// Pods only through Secrets; everything is labelled drsync.io/mover and deleted at the end.
+struct DataMoverOptions {
+  enum class Verify { None, Sample, Full };
+  // rsync, OpenSSH (sshd and ssh) and a POSIX shell: images/mover/Containerfile builds it.
+  std::string image = "ghcr.io/drsync/mover:1";
+  std::string service_type = "NodePort";  // NodePort, LoadBalancer, ClusterIP (same cluster)
+  // How the source reaches the destination's sshd: "host" (the Service's port) or "host:port";
+  // empty: the sshd Pod's node and the NodePort, or the LoadBalancer's address.
+  std::string address;
+  int parallelism = 2;                  // PVCs copied at once
+  std::vector<std::string> rsync_args;  // appended to -aHAX --numeric-ids --delete --sparse ...
+  long long bandwidth_limit_kib = 0;    // rsync --bwlimit in KiB/s per PVC; 0: none
+  std::vector<std::string> exclude;     // rsync --exclude patterns, relative to the volume
+  std::chrono::seconds timeout{3600};   // per PVC, from the mover Pods' creation
+  Verify verify = Verify::None;         // after the copy: rsync --checksum --dry-run over all
+                                        // files (full) or every 20th (sample), must find none
+  PodPlacement placement;               // for the sshd Pod, and the Job when no Pod holds the PVC
+};
+
+// What the data mover did for one PVC.
+struct VolumeCopy {
+  std::string pvc;
+  bool ok = false;
+  std::uint64_t files_total = 0;        // files, folders and links in the volume
+  std::uint64_t files_transferred = 0;  // regular files sent
+  std::uint64_t bytes_total = 0;        // total file size
+  std::uint64_t bytes_sent = 0;         // over the wire (after rsync's delta encoding)
+  long long duration_ms = 0;
+  int rsync_exit = -1;  // -1: rsync did not run
+  std::string message;  // the exit status explained, or why it failed
+  std::string verify;   // "", "full: 1003 files compared, 0 differ", ...
+};
+
 struct MigrationProgress {
   std::string step;    // "sync", "scale_down", ...
-  std::string object;  // "deployments.apps/web", may be empty
+  std::string object;  // "deployments.apps/web", a PVC name (migrate_data), may be empty
   std::size_t done = 0;
   std::size_t total = 0;
+  // migrate_data: done / total are bytes; these the files of the PVC `object`.
+  std::size_t files_done = 0;
+  std::size_t files_total = 0;
 };
 
 class Migration;
@@ -196,8 +236,11 @@ struct MigrationOptions {
   std::string journal_file;           // optional local journal (fsync'd)
   std::function<void(const MigrationProgress&)> progress;
   std::function<void(const StepEvent&)> step_hook;
-  // The PVC data mover seam: copy data `from` -> `to` (later: rsync over SSH, vendor hooks).
+  // The PVC data mover: copy data `from` -> `to`. Empty: the built-in rsync mover
+  // (Migration::copy_volumes with data_mover); set, an embedder's own (a storage replica
+  // promotion), which may still call copy_volumes.
   std::function<void(Migration&, Side from, Side to)> data_hook;
+  DataMoverOptions data_mover;
   // After a mode started workloads: their Services' endpoints and the user's checks
   // (Step::CheckServices). A failed check fails the mode; with rollback_on_failure a Cutover
   // rolls back as after a readiness timeout.
@@ -211,6 +254,7 @@ struct StepResult {
   std::vector<WorkloadChange> changes;
   std::vector<std::string> readiness;  // wait_ready: "deployments.apps/web: 2/2 ready"
   std::vector<CheckResult> checks;     // check_services
+  std::vector<VolumeCopy> volumes;     // migrate_data
   std::vector<std::string> warnings;
 };
 
@@ -267,6 +311,7 @@ struct DRSYNC_API MigrationReport {
   std::vector<WorkloadChange> changes;
   std::vector<std::string> readiness;  // "deployments.apps/web: 2/2 ready"
   std::vector<CheckResult> checks;     // check_services: endpoints and the user's checks
+  std::vector<VolumeCopy> volumes;     // migrate_data: one per PVC
   std::vector<std::string> warnings;
   std::vector<std::string> errors;
   std::optional<SyncResult> sync;
@@ -343,6 +388,10 @@ class DRSYNC_API Migration {
   StepResult wait_gone(Side side);
   StepResult wait_ready(Side side);
   StepResult migrate_data(Side from, Side to);
+  // The built-in data mover (options().data_mover): every PVC of `from`'s namespace into the
+  // PVC of the same name in `to`'s, parallelism at a time; PVCs this run copied already (the
+  // journal) are skipped when resuming. Throws Error naming every PVC that failed.
+  StepResult copy_volumes(Side from, Side to);
   StepResult verify(Side active);  // throws Error(conflict) naming what is not as recorded
   // Services of `side` have ready endpoints and the user's checks pass (options().service_checks);
   // retried until each passes or its time is over; throws Error(timeout) naming every failure.

@@ -2,6 +2,7 @@
 // check_services.cpp creates, polls and deletes the Pods).
 #include <fmt/format.h>
 
+#include "migration/pod_placement.hpp"
 #include "migration/service_checks.hpp"
 
 namespace drsync::detail {
@@ -75,19 +76,6 @@ rapidjson::Value container(const ServiceCheck& check, const ServiceCheckOptions&
   return c;
 }
 
-rapidjson::Value placement_tolerations(const PodPlacement& p, Object::Allocator& a) {
-  rapidjson::Value list(rapidjson::kArrayType);
-  for (const auto& t : p.tolerations) {
-    rapidjson::Value v(rapidjson::kObjectType);
-    if (!t.key.empty()) add_string(v, "key", t.key, a);
-    add_string(v, "operator", t.op, a);
-    if (!t.value.empty()) add_string(v, "value", t.value, a);
-    if (!t.effect.empty()) add_string(v, "effect", t.effect, a);
-    list.PushBack(v, a);
-  }
-  return list;
-}
-
 }  // namespace
 
 Object check_pod_manifest(const ServiceCheck& check, std::size_t index,
@@ -106,14 +94,7 @@ Object check_pod_manifest(const ServiceCheck& check, std::size_t index,
   rapidjson::Value containers(rapidjson::kArrayType);
   containers.PushBack(container(check, options, a), a);
   spec.AddMember("containers", containers, a);
-  const auto& p = options.pod_placement;
-  if (!p.node_selector.empty()) {
-    rapidjson::Value sel(rapidjson::kObjectType);
-    for (const auto& [k, v] : p.node_selector)
-      sel.AddMember(json_string(k, a), json_string(v, a), a);
-    spec.AddMember("nodeSelector", sel, a);
-  }
-  if (!p.tolerations.empty()) spec.AddMember("tolerations", placement_tolerations(p, a), a);
+  apply_placement(spec, options.pod_placement, a);
   return pod;
 }
 

@@ -44,6 +44,12 @@ std::string Journal::to_json() const {
     w.String(v.c_str());
   }
   w.EndObject();
+  if (!volumes_done.empty()) {
+    w.Key("volumesDone");
+    w.StartArray();
+    for (const auto& s : volumes_done) w.String(s.c_str());
+    w.EndArray();
+  }
   w.EndObject();
   return buf.GetString();
 }
@@ -58,6 +64,9 @@ Journal Journal::from_json(const std::string& text) {
   j.started = std::string(json_str(json_get(v, "started")));
   if (const auto* steps = json_get(v, "stepsDone"); steps && steps->IsArray()) {
     for (const auto& s : steps->GetArray()) j.steps_done.emplace_back(json_str(&s));
+  }
+  if (const auto* vols = json_get(v, "volumesDone"); vols && vols->IsArray()) {
+    for (const auto& s : vols->GetArray()) j.volumes_done.emplace_back(json_str(&s));
   }
   if (const auto* values = json_get(v, "values"); values && values->IsObject()) {
     for (const auto& m : values->GetObject()) {

@@ -18,6 +18,8 @@ struct Journal {
   std::string started;
   std::vector<std::string> steps_done;
   std::map<std::string, std::string> values;  // "deployments.apps/web" -> original scale
+  // migrate_data: "<step name>/<pvc>" of every PVC copied by this run (skipped when resuming)
+  std::vector<std::string> volumes_done;
 
   bool done(const std::string& step) const;
   std::string to_json() const;

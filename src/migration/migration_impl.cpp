@@ -105,6 +105,7 @@ void Migration::Impl::absorb(const StepResult& r) {
   if (!r.readiness.empty()) report.readiness = r.readiness;
   // A re-run check (rollback, resume) replaces the earlier results.
   if (!r.checks.empty()) report.checks = r.checks;
+  report.volumes.insert(report.volumes.end(), r.volumes.begin(), r.volumes.end());
   report.warnings.insert(report.warnings.end(), r.warnings.begin(), r.warnings.end());
 }
 

@@ -70,6 +70,43 @@ void checks_json(Writer& w, const std::vector<CheckResult>& list) {
   w.EndArray();
 }
 
+void volumes_json(Writer& w, const std::vector<VolumeCopy>& list) {
+  w.Key("volumes");
+  w.StartArray();
+  for (const auto& v : list) {
+    w.StartObject();
+    kv(w, "pvc", v.pvc);
+    w.Key("ok");
+    w.Bool(v.ok);
+    for (auto [key, n] : {std::pair{"filesTotal", v.files_total},
+                          {"filesTransferred", v.files_transferred},
+                          {"bytesTotal", v.bytes_total},
+                          {"bytesSent", v.bytes_sent}}) {
+      w.Key(key);
+      w.Uint64(n);
+    }
+    w.Key("durationMs");
+    w.Int64(v.duration_ms);
+    w.Key("rsyncExit");
+    w.Int(v.rsync_exit);
+    kv(w, "message", v.message);
+    if (!v.verify.empty()) kv(w, "verify", v.verify);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void volumes_markdown(std::ostringstream& md, const std::vector<VolumeCopy>& list) {
+  if (list.empty()) return;
+  md << "\n## Volume data\n\n| PVC | result | files sent / total | bytes sent / total | time | "
+        "verification |\n| --- | --- | --- | --- | --- | --- |\n";
+  for (const auto& v : list) {
+    md << "| " << v.pvc << " | " << (v.ok ? "ok" : "FAILED") << ": " << v.message << " | "
+       << v.files_transferred << " / " << v.files_total << " | " << v.bytes_sent << " / "
+       << v.bytes_total << " | " << v.duration_ms / 1000.0 << " s | " << v.verify << " |\n";
+  }
+}
+
 // Readiness and service checks of the side that was started.
 void serving_markdown(std::ostringstream& md, const MigrationReport& r) {
   if (!r.readiness.empty()) {
@@ -208,6 +245,7 @@ std::string MigrationReport::to_json() const {
     w.EndArray();
     strings(w, "readiness", readiness);
     checks_json(w, checks);
+    volumes_json(w, volumes);
     strings(w, "warnings", warnings);
     strings(w, "errors", errors);
     strings(w, "notCopied", sync ? sync->not_copied : std::vector<std::string>{});
@@ -256,6 +294,7 @@ std::string MigrationReport::to_markdown() const {
          << " | " << c.to << " |\n";
     }
   }
+  volumes_markdown(md, volumes);
   serving_markdown(md, *this);
   if (sync) {
     md << "\n## Sync\n\n"

@@ -43,7 +43,8 @@ std::vector<PlannedStep> cutover_steps(const MigrationOptions& o, bool source_re
   } else {
     steps = {at(Step::Record, S::Destination)};
   }
-  if (o.migrate_data) steps.push_back(at(Step::MigrateData, S::Destination));
+  // With the source down there is nothing to copy from: the data is as of the last copy.
+  if (o.migrate_data && source_reachable) steps.push_back(at(Step::MigrateData, S::Destination));
   add_start_steps(steps, o, S::Destination);
   return steps;
 }
@@ -139,6 +140,8 @@ StepPlan Migration::Impl::steps_for(Mode m, const Admission& a) const {
   switch (m) {
     case Mode::Stage:
       plan.steps = {at(Step::Sync, S::Destination), at(Step::Record, S::Source)};
+      // A crash-consistent copy while the source runs; the Cutover copies the last delta.
+      if (options.migrate_data) plan.steps.push_back(at(Step::MigrateData, S::Destination));
       break;
     case Mode::Cutover:
       plan.steps = cutover_steps(options, a.source_reachable);
@@ -150,6 +153,13 @@ StepPlan Migration::Impl::steps_for(Mode m, const Admission& a) const {
             source.server()));
         for (Step s : {Step::Sync, Step::Fence, Step::ScaleDown, Step::WaitGone})
           plan.skipped.push_back(StepRecord{step_name(s), "", "", "skipped", "source unreachable"});
+        if (options.migrate_data) {
+          plan.skipped.push_back(StepRecord{step_name(Step::MigrateData), "", "", "skipped",
+                                            "source unreachable"});
+          plan.warnings.push_back(
+              "volume data was not copied (the source is unreachable): the destination's volumes "
+              "hold the data of the last copy (the last Stage with data)");
+        }
       }
       break;
     case Mode::Failback:

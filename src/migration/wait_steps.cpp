@@ -69,7 +69,11 @@ StepResult Migration::wait_ready(Side side) {
     auto r =
         readiness_of(kinds.empty() ? std::vector<detail::Workload>{} : m.workloads(side, &kinds));
     m.progress(step_name(Step::WaitReady), "", r.lines.size() - r.not_ready.size(), r.lines.size());
-    if (r.not_ready.empty()) return m.absorbed(StepResult{{}, {}, r.lines, {}, {}});
+    if (r.not_ready.empty()) {
+      StepResult result;
+      result.readiness = r.lines;
+      return m.absorbed(std::move(result));
+    }
     if (Clock::now() > deadline) {
       m.report.readiness = r.lines;  // what the failed step saw, for the report
       throw Error(Errc::timeout,

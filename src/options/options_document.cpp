@@ -256,6 +256,34 @@ void read_service_checks(Reader& r, ServiceCheckOptions& o) {
   sr.check_unknown();
 }
 
+void read_data_mover(Reader& r, DataMoverOptions& o) {
+  const Value* v = r.get("dataMover");
+  if (!v) return;
+  Reader dr(*v, r.path("dataMover"));
+  dr.string("image", o.image);
+  read_choice(dr, "serviceType", o.service_type,
+              {{"NodePort", std::string("NodePort")},
+               {"LoadBalancer", std::string("LoadBalancer")},
+               {"ClusterIP", std::string("ClusterIP")}},
+              "must be NodePort, LoadBalancer or ClusterIP");
+  dr.string("address", o.address);
+  long long n = o.parallelism;
+  dr.integer("parallelism", n, 1, 64);
+  o.parallelism = static_cast<int>(n);
+  dr.strings("rsyncArgs", o.rsync_args);
+  dr.integer("bandwidthLimitKiB", o.bandwidth_limit_kib, 0, 1LL << 40);
+  dr.strings("exclude", o.exclude);
+  read_seconds(dr, "timeoutSeconds", o.timeout);
+  read_choice(dr, "verify", o.verify,
+              {{"none", DataMoverOptions::Verify::None},
+               {"sample", DataMoverOptions::Verify::Sample},
+               {"full", DataMoverOptions::Verify::Full}},
+              "must be none, sample or full");
+  dr.string_map("nodeSelector", o.placement.node_selector);
+  read_list(dr, "tolerations", o.placement.tolerations, read_toleration);
+  dr.check_unknown();
+}
+
 void read_migration_options(Reader& r, MigrationOptions& o, const std::string& base_dir) {
   r.strings("workloads", o.subset.names);
   r.string("workloadSelector", o.subset.label_selector);
@@ -270,6 +298,7 @@ void read_migration_options(Reader& r, MigrationOptions& o, const std::string& b
   r.boolean("reverseMigrateData", o.reverse_migrate_data);
   r.boolean("reverseSync", o.reverse_sync);
   read_service_checks(r, o.service_checks);
+  read_data_mover(r, o.data_mover);
   std::string journal;
   r.string("journalFile", journal);
   if (!journal.empty()) o.journal_file = resolve(base_dir, journal);
@@ -283,12 +312,6 @@ void apply_options_value(MigrationOptions& o, const Value& value, std::string_vi
   read_sync_options(r, o.sync, base_dir);
   read_migration_options(r, o, base_dir);
   r.check_unknown();
-  if ((o.migrate_data || o.reverse_migrate_data) && !o.data_hook) {
-    throw Error(Errc::invalid_argument,
-                fmt::format("{}: migrateData needs a PVC data mover, and none is built in yet: "
-                            "install a data hook (C++ MigrationOptions::data_hook)",
-                            origin));
-  }
 }
 
 void apply_options_document(MigrationOptions& options, std::string_view document,

@@ -308,17 +308,43 @@ namespaces: [{source: web}]
   }
 }
 
-TEST_CASE("migrateData is refused without a PVC data mover", "[options]") {
-  CHECK(options_error("migrateData: true").find("data hook") != std::string::npos);
-  CHECK(options_error("reverseMigrateData: true").find("data hook") != std::string::npos);
-  CHECK(options_error("migrateData: false").empty());
-  CHECK(plan_error(std::string(kPlanHead) +
-                   "defaults: {migrateData: true}\nnamespaces: [{source: a}]\n")
-            .find("migrateData") != std::string::npos);
-
-  MigrationOptions with_hook;
-  with_hook.data_hook = [](Migration&, Side, Side) {};
-  apply_options_document(with_hook, "migrateData: true\nreverseMigrateData: true");
-  CHECK(with_hook.migrate_data);
-  CHECK(with_hook.reverse_migrate_data);
+TEST_CASE("migrateData and the data mover's settings", "[options]") {
+  MigrationOptions o;
+  apply_options_document(o, R"(
+migrateData: true
+reverseMigrateData: true
+dataMover:
+  image: registry.example.com/mover:1
+  serviceType: LoadBalancer
+  address: dr-gw.example.com
+  parallelism: 4
+  rsyncArgs: [--compress]
+  bandwidthLimitKiB: 10240
+  exclude: [cache/, "*.tmp"]
+  timeoutSeconds: 600
+  verify: sample
+  nodeSelector: {pool: data}
+  tolerations: [{key: dedicated, operator: Exists}]
+)");
+  CHECK(o.migrate_data);
+  CHECK(o.reverse_migrate_data);
+  const auto& d = o.data_mover;
+  CHECK(d.image == "registry.example.com/mover:1");
+  CHECK(d.service_type == "LoadBalancer");
+  CHECK(d.address == "dr-gw.example.com");
+  CHECK(d.parallelism == 4);
+  CHECK(d.rsync_args == std::vector<std::string>{"--compress"});
+  CHECK(d.bandwidth_limit_kib == 10240);
+  CHECK(d.exclude.size() == 2);
+  CHECK(d.timeout == std::chrono::seconds(600));
+  CHECK(d.verify == DataMoverOptions::Verify::Sample);
+  CHECK(d.placement.node_selector.at("pool") == "data");
+  CHECK(d.placement.tolerations.at(0).op == "Exists");
+  CHECK(options_error("dataMover: {serviceType: Ingress}") ==
+        "opts.yaml.dataMover.serviceType: must be NodePort, LoadBalancer or ClusterIP");
+  CHECK(options_error("dataMover: {verify: maybe}") ==
+        "opts.yaml.dataMover.verify: must be none, sample or full");
+  CHECK(options_error("dataMover: {parallelism: 0}") ==
+        "opts.yaml.dataMover.parallelism: must be between 1 and 64");
+  CHECK(options_error("dataMover: {imag: x}") == "opts.yaml.dataMover.imag: unknown field");
 }

@@ -68,7 +68,7 @@ class drsync_error(Structure):
 
 class drsync_progress(Structure):
     _fields_ = [("step", c_char_p), ("object", c_char_p), ("done", c_size_t),
-                ("total", c_size_t)]
+                ("total", c_size_t), ("files_done", c_size_t), ("files_total", c_size_t)]
 
 
 drsync_side = c_int  # enum drsync_side

@@ -191,7 +191,8 @@ class _WithCallbacks(_Handle):
             cb = me._progress if me is not None else None
             if cb is not None:
                 c = p.contents
-                cb(Progress(_s(c.step), _s(c.object), int(c.done), int(c.total)))
+                cb(Progress(_s(c.step), _s(c.object), int(c.done), int(c.total),
+                            int(c.files_done), int(c.files_total)))
         return PROGRESS_CB(self._trampoline(body))
 
 

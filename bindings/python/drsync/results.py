@@ -63,12 +63,14 @@ class Mode(enum.IntEnum):
 class Progress:
     """One progress event: a migration step ("sync", "scale_down", "wait_ready", ...) or a sync
     phase ("discover", "list", "apply"), the object concerned ("deployments.apps/web" or "")
-    and done/total counts."""
+    and done/total counts (migrate_data: the bytes of the PVC ``object``, and its files)."""
 
     step: str
     object: str
     done: int
     total: int
+    files_done: int = 0
+    files_total: int = 0
 
 
 @dataclass
@@ -148,6 +150,22 @@ class CheckResult:
     duration_ms: int
 
 
+@dataclass(frozen=True)
+class VolumeCopy:
+    """What the data mover did for one PVC (migrate_data)."""
+
+    pvc: str
+    ok: bool
+    files_total: int
+    files_transferred: int
+    bytes_total: int
+    bytes_sent: int
+    duration_ms: int
+    rsync_exit: int
+    message: str
+    verify: str
+
+
 @dataclass
 class MigrationReport:
     """The report of Stage, Cutover or Failback (MigrationReport::to_json / to_markdown)."""
@@ -204,6 +222,15 @@ class MigrationReport:
         return [CheckResult(c.get("name", ""), c.get("kind", ""), c.get("target", ""),
                             c.get("from", ""), bool(c.get("ok")), c.get("detail", ""),
                             int(c.get("durationMs", 0))) for c in self.raw.get("checks", [])]
+
+    @property
+    def volumes(self) -> List[VolumeCopy]:
+        """migrate_data: one entry per PVC (empty when no data was copied)."""
+        return [VolumeCopy(v.get("pvc", ""), bool(v.get("ok")), int(v.get("filesTotal", 0)),
+                           int(v.get("filesTransferred", 0)), int(v.get("bytesTotal", 0)),
+                           int(v.get("bytesSent", 0)), int(v.get("durationMs", 0)),
+                           int(v.get("rsyncExit", -1)), v.get("message", ""),
+                           v.get("verify", "")) for v in self.raw.get("volumes", [])]
 
     @property
     def not_copied(self) -> List[str]:
