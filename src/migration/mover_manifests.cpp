@@ -10,6 +10,11 @@
 namespace drsync::detail {
 namespace {
 
+// A deep copy of parsed JSON into `a` (a moved Value would point into the temporary's memory).
+rapidjson::Value json_value(const std::string& text, Object::Allocator& a) {
+  return rapidjson::Value(Object::parse(text).json(), a);
+}
+
 Object labelled(const char* skeleton, const MoverNames& n) {
   Object obj = Object::parse(skeleton);
   obj.set_name(n.name());
@@ -76,13 +81,11 @@ Object sshd_pod(const MoverNames& n, const std::string& pvc, const DataMoverOpti
   fill_pod_spec(pod, "/spec", n, pvc, o, kSshdScript);
   auto& a = pod.allocator();
   auto& c = *pod.find("/spec/containers/0");
-  c.AddMember("ports", Object::parse(fmt::format(R"([{{"containerPort":{}}}])", kSshPort)).json(),
-              a);
+  c.AddMember("ports", json_value(fmt::format(R"([{{"containerPort":{}}}])", kSshPort), a), a);
   c.AddMember("readinessProbe",
-              Object::parse(fmt::format(
-                                R"({{"tcpSocket":{{"port":{}}},"periodSeconds":1,"failureThreshold":1}})",
-                                kSshPort))
-                  .json(),
+              json_value(fmt::format(R"({{"tcpSocket":{{"port":{}}},"periodSeconds":1}})",
+                                     kSshPort),
+                         a),
               a);
   pod.find("/spec")->AddMember("activeDeadlineSeconds",
                                rapidjson::Value(static_cast<int64_t>(o.timeout.count())), a);
@@ -97,10 +100,9 @@ Object sshd_service(const MoverNames& n, const DataMoverOptions& o) {
   set_string(svc, "/spec/type", o.service_type);
   set_string(svc, "/spec/selector/drsync.io~1mover-pod", n.name());
   svc.find("/spec/ports")
-      ->PushBack(Object::parse(fmt::format(R"({{"name":"ssh","port":{0},"targetPort":{0}}})",
-                                           kSshPort))
-                     .json()
-                     .Move(),
+      ->PushBack(json_value(fmt::format(R"({{"name":"ssh","port":{0},"targetPort":{0}}})",
+                                        kSshPort),
+                            a),
                  a);
   return svc;
 }

@@ -52,11 +52,30 @@ MoverRun::MoverRun(Side source, Side dest, const DataMoverOptions& options, Canc
 MoverRun::~MoverRun() {
   remove(source_, selector(run_id_));
   remove(dest_, selector(run_id_));
+  // The volumes are free for the application only when the mover Pods are gone (a
+  // ReadWriteOnce volume stays attached to the mover's node until then).
+  wait_pods_gone(source_, selector(run_id_));
+  wait_pods_gone(dest_, selector(run_id_));
+}
+
+void MoverRun::wait_pods_gone(const Side& side, const std::string& sel) const noexcept {
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  try {
+    const Cluster& c = side.cluster;
+    auto pods = c.resolve("pods");
+    ListOptions lo;
+    lo.label_selector = sel;
+    while (!c.list(pods, side.ns, lo).items.empty() && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  } catch (const std::exception&) {
+  }
 }
 
 void MoverRun::remove_leftovers() {
   remove(source_, selector(""));
   remove(dest_, selector(""));
+  wait_pods_gone(source_, selector(""));
+  wait_pods_gone(dest_, selector(""));
 }
 
 // Jobs first (their Pods go with them, in the background), then Pods, Services and Secrets.

@@ -55,6 +55,7 @@ class MoverRun {
                        Deadline deadline,
                        const std::function<void(const RsyncProgress&)>& progress) const;
   void remove(const Side& side, const std::string& selector) const noexcept;
+  void wait_pods_gone(const Side& side, const std::string& selector) const noexcept;
   // Sleeps one poll interval; throws Error(cancelled) or Error(timeout) naming `what`.
   void pace(Deadline deadline, const std::string& what) const;
 

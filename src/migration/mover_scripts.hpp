@@ -23,6 +23,11 @@ ssh_cmd="ssh -p $DRSYNC_PORT -i /keys/id -o UserKnownHostsFile=/keys/known_hosts
 -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=15 \
 -o ServerAliveCountMax=4 -o LogLevel=ERROR"
 bw=; [ "$DRSYNC_BWLIMIT" != 0 ] && bw="--bwlimit=$DRSYNC_BWLIMIT"
+# A new Service's NodePort may take a moment to be routed: retry the first connection.
+i=0
+until $ssh_cmd "root@$DRSYNC_HOST" true 2>/tmp/err; do
+  i=$((i + 1)); [ "$i" -ge 20 ] && break; sleep 1
+done
 set -f
 { rsync -aHAX --numeric-ids --delete --sparse --partial-dir=.drsync-partial \
     --exclude-from=/tmp/excludes --stats --info=progress2 $bw $DRSYNC_RSYNC_ARGS \

@@ -1,0 +1,237 @@
+"""PVC data with Stage, Cutover and Failback on the real nodes (docs/data.md): the built-in
+mover (rsync over SSH, Pod to Pod) copies a dataset with every kind of file, re-copies only what
+changed, copies the last writes of a stopped application before the destination starts, brings
+the destination's changes back, and leaves nothing behind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import time
+
+import pytest
+
+import drsync
+
+FAST = dict(wait_timeout_seconds=120, gone_timeout_seconds=60)
+MIB = 1024 * 1024
+
+
+def app_manifests(nodes) -> str:
+    """A Deployment with a PVC and a StatefulSet with a volumeClaimTemplate, on the real node.
+    On SIGTERM the Deployment writes /data/last-words (its last write while being stopped)."""
+    pod = {"terminationGracePeriodSeconds": 5, **nodes.placement()}
+    container = {"name": "app", "image": nodes.tools_image, "imagePullPolicy": "Never",
+                 "volumeMounts": [{"name": "data", "mountPath": "/data"}]}
+    app_cmd = ("trap 'date > /data/last-words; sync; exit 0' TERM; "
+               "while true; do sleep 0.2; done")
+    docs = [
+        {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
+         "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}},
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "app"},
+         "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "app"}},
+                  "template": {"metadata": {"labels": {"app": "app"}}, "spec": {
+                      **pod, "containers": [{**container, "command": ["sh", "-c", app_cmd]}],
+                      "volumes": [{"name": "data",
+                                   "persistentVolumeClaim": {"claimName": "data"}}]}}}},
+        {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+         "spec": {"replicas": 1, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
+                  "template": {"metadata": {"labels": {"app": "db"}}, "spec": {
+                      **pod, "containers": [{**container, "command": ["sleep", "100000"]}]}},
+                  "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {
+                      "accessModes": ["ReadWriteOnce"],
+                      "resources": {"requests": {"storage": "1Gi"}}}}]}},
+    ]
+    return json.dumps({"apiVersion": "v1", "kind": "List", "items": docs})
+
+
+def wait_ready(kubectl, ns: str) -> None:
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        d = kubectl.json("-n", ns, "get", "deployment", "app").get("status", {})
+        s = kubectl.json("-n", ns, "get", "statefulset", "db").get("status", {})
+        if d.get("readyReplicas") == 1 and s.get("readyReplicas") == 1:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"app in {ns} not ready")
+
+
+def volume_path(kubectl, ns: str, pvc: str) -> str:
+    """The host folder of a PVC (the hostPath provisioner's PV, mounted for real by the kubelet of
+    the real node, which shares this machine's file system)."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        claim = kubectl.json("-n", ns, "get", "pvc", pvc)
+        pv = claim.get("spec", {}).get("volumeName")
+        if pv and claim.get("status", {}).get("phase") == "Bound":
+            return kubectl.json("get", "pv", pv)["spec"]["hostPath"]["path"]
+        time.sleep(0.3)
+    raise AssertionError(f"PVC {ns}/{pvc} not bound")
+
+
+def write_dataset(root: str) -> None:
+    """~1,000 small files in nested folders, a 256 MiB file, a sparse file, symlinks,
+    hardlinks, modes, numeric owners, an empty folder."""
+    for i in range(1000):
+        d = os.path.join(root, "tree", f"d{i % 10}", f"e{i % 7}")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, f"f{i}.txt"), "w") as f:
+            f.write(f"file {i}\n" * (i % 50 + 1))
+    with open(os.path.join(root, "big.bin"), "wb") as f:
+        block = hashlib.sha256(b"drsync").digest() * (MIB // 32)
+        for i in range(256):
+            f.write(block[i:] + block[:i])
+    with open(os.path.join(root, "sparse.img"), "wb") as f:
+        f.truncate(64 * MIB)
+        f.seek(32 * MIB)
+        f.write(b"middle")
+    os.symlink("tree/d1/e1/f1.txt", os.path.join(root, "link-rel"))
+    os.symlink("/nonexistent/target", os.path.join(root, "link-dangling"))
+    os.link(os.path.join(root, "tree/d2/e2/f2.txt"), os.path.join(root, "hard"))
+    os.chmod(os.path.join(root, "tree/d3/e3/f3.txt"), 0o640)
+    os.chmod(os.path.join(root, "tree/d4"), 0o711)
+    os.chown(os.path.join(root, "tree/d5/e5/f5.txt"), 1234, 5678)
+    os.makedirs(os.path.join(root, "empty"))
+
+
+def tree(root: str) -> dict:
+    """Everything rsync -aH must keep: type, mode, owner, size, content, link target, which
+    files are hard links of each other, and which files are sparse."""
+    out, inodes = {}, {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = os.path.join(dirpath, name)
+            rel = os.path.relpath(p, root)
+            if rel.startswith(".drsync-partial"):
+                continue
+            st = os.lstat(p)
+            entry = [stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid]
+            if stat.S_ISLNK(st.st_mode):
+                entry.append(os.readlink(p))
+            elif stat.S_ISREG(st.st_mode):
+                with open(p, "rb") as f:
+                    entry += [st.st_size, hashlib.sha256(f.read()).hexdigest(),
+                              st.st_blocks * 512 < st.st_size // 2]
+                inodes.setdefault(st.st_ino, []).append(rel)
+            out[rel] = entry
+    out["<hardlinks>"] = sorted(sorted(v) for v in inodes.values() if len(v) > 1)
+    return out
+
+
+def mover_options(nodes, **extra) -> dict:
+    return {"image": nodes.tools_image, "timeoutSeconds": 300,
+            "nodeSelector": nodes.placement()["nodeSelector"],
+            "tolerations": nodes.placement()["tolerations"], **extra}
+
+
+def leftovers(kubectl, ns: str) -> list:
+    out = []
+    for kind in ("jobs", "pods", "services", "secrets"):
+        items = kubectl.json("-n", ns, "get", kind, "-l", "drsync.io/mover")["items"]
+        out += [f"{kind}/{i['metadata']['name']}" for i in items]
+    return out
+
+
+@pytest.fixture
+def app(require_real_nodes, namespaces, kubectl_source):
+    ns = namespaces("data")
+    kubectl_source("-n", ns, "apply", "-f", "-", stdin=app_manifests(require_real_nodes))
+    wait_ready(kubectl_source, ns)
+    paths = {pvc: volume_path(kubectl_source, ns, pvc) for pvc in ("data", "data-db-0")}
+    for p in paths.values():
+        write_dataset(p)
+    return ns, paths
+
+
+def test_stage_copies_every_kind_of_file_then_only_what_changed(
+        require_real_nodes, app, source, dest, kubectl_source, kubectl_dest) -> None:
+    ns, src = app
+    dns = ns + "-dr"
+    progress = []
+    with drsync.Migration(source, ns, dest, dns, migrate_data=True,
+                          data_mover=mover_options(require_real_nodes, verify="full"),
+                          **FAST) as m:
+        m.on_progress(lambda p: progress.append(p) if p.step == "migrate_data" else None)
+        staged = m.stage()
+        assert staged.ok, (staged.errors, [v.message for v in staged.volumes])
+        assert [s.name for s in staged.steps] == ["sync", "record", "migrate_data"]
+        first = {v.pvc: v for v in staged.volumes}
+        assert set(first) == {"data", "data-db-0"}
+        for v in first.values():
+            # 1,000 small files, big.bin, sparse.img; "hard" is a link, not sent again
+            assert v.ok and v.rsync_exit == 0 and v.files_transferred == 1002, v
+            assert v.verify.startswith("full: ") and v.verify.endswith(", 0 differ"), v.verify
+        dst = {pvc: volume_path(kubectl_dest, dns, pvc) for pvc in src}
+        for pvc in src:
+            assert tree(dst[pvc]) == tree(src[pvc]), pvc
+        assert any(p.total > 0 and p.files_total > 0 for p in progress)
+
+        # Three files changed, one deleted, one added: exactly those move.
+        root = src["data"]
+        for i in (11, 22, 33):
+            with open(os.path.join(root, f"tree/d{i % 10}/e{i % 7}/f{i}.txt"), "a") as f:
+                f.write("changed\n")
+        os.remove(os.path.join(root, "tree/d4/e2/f44.txt"))
+        with open(os.path.join(root, "tree/new.txt"), "w") as f:
+            f.write("new\n")
+        again = m.stage()
+        assert again.ok, again.errors
+        second = {v.pvc: v for v in again.volumes}
+        assert second["data"].files_transferred == 4, second["data"]
+        assert second["data-db-0"].files_transferred == 0
+        assert second["data"].bytes_sent < second["data"].bytes_total // 100
+        assert tree(dst["data"]) == tree(root)
+    assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []
+
+
+def test_cutover_copies_the_last_writes_and_failback_brings_changes_back(
+        require_real_nodes, app, source, dest, kubectl_source, kubectl_dest) -> None:
+    ns, src = app
+    dns = ns + "-dr"
+    options = dict(data_mover=mover_options(require_real_nodes), **FAST)
+    with drsync.Migration(source, ns, dest, dns, **options) as m:
+        assert m.stage().ok
+    dst = {pvc: volume_path(kubectl_dest, dns, pvc) for pvc in src}
+    seen_before_start = []
+    with drsync.Migration(source, ns, dest, dns, migrate_data=True, **options) as m:
+        def hook(mode, step, before, mig):
+            if step == "scale_up" and before:
+                seen_before_start.append(os.path.exists(os.path.join(dst["data"], "last-words")))
+        m.on_step(hook)
+        cut = m.cutover()
+        assert cut.ok, (cut.errors, [v.message for v in cut.volumes])
+    # The application's write while it was stopped was in the destination before it started.
+    assert seen_before_start == [True]
+    assert tree(dst["data"]) == tree(src["data"])
+
+    with open(os.path.join(dst["data"], "written-in-dr.txt"), "w") as f:
+        f.write("changed in the DR site\n")
+    with drsync.Migration(source, ns, dest, dns, reverse_migrate_data=True, **options) as m:
+        back = m.failback()
+        assert back.ok, (back.errors, [v.message for v in back.volumes])
+        assert back.steps[0].name == "migrate_data"
+    with open(os.path.join(src["data"], "written-in-dr.txt")) as f:
+        assert f.read() == "changed in the DR site\n"
+    assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []
+
+
+def test_a_mover_image_that_does_not_exist_is_a_clear_error(
+        require_real_nodes, app, source, dest, kubectl_source, kubectl_dest) -> None:
+    ns, src = app
+    dns = ns + "-dr"
+    before = tree(src["data"])
+    opts = mover_options(require_real_nodes, timeoutSeconds=60)
+    opts["image"] = "drsync.local/no-such-image:1"
+    with drsync.Migration(source, ns, dest, dns, migrate_data=True, data_mover=opts,
+                          **FAST) as m:
+        staged = m.stage()
+    assert not staged.ok
+    assert staged.step("migrate_data").status == "failed"
+    failed = {v.pvc: v.message for v in staged.volumes}
+    assert "cannot start" in failed["data"] or "not ready" in failed["data"], failed
+    assert "no-such-image" in failed["data"] or "Err" in failed["data"], failed
+    assert "data:" in staged.errors[0]
+    assert tree(src["data"]) == before
+    assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []
