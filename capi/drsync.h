@@ -139,7 +139,7 @@ typedef struct drsync_progress {
   const char* object; /* "deployments.apps/web", or "" */
   size_t done;        /* migrate_data: bytes of the PVC `object` */
   size_t total;
-  size_t files_done;  /* migrate_data: files of the PVC `object`; 0 otherwise */
+  size_t files_done; /* migrate_data: files of the PVC `object`; 0 otherwise */
   size_t files_total;
 } drsync_progress;
 

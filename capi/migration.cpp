@@ -33,8 +33,8 @@ int mode_op(drsync_result** out, drsync_migration* m, drsync::Mode mode, const c
 void install_migration_hooks(drsync_migration* h, drsync::MigrationOptions& o) {
   o.progress = [h](const drsync::MigrationProgress& p) {
     if (!h->progress) return;
-    drsync_progress cp{p.step.c_str(), p.object.c_str(), p.done, p.total, p.files_done,
-                       p.files_total};
+    drsync_progress cp{p.step.c_str(), p.object.c_str(), p.done,
+                       p.total,        p.files_done,     p.files_total};
     if (int rc = h->progress(&cp, h->progress_payload)) cancelled_by("the progress callback", rc);
   };
   o.step_hook = [h](const drsync::StepEvent& e) {

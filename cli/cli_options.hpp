@@ -11,6 +11,8 @@
 
 #include <drsync/migration.hpp>
 
+#include "data_flags.hpp"
+
 namespace drsync_cli {
 
 enum class Command { Run, Status, Preflight, Help, Version, VersionJson };
@@ -55,7 +57,9 @@ struct CliOptions {
   std::optional<bool> leave_unrecorded_stopped;
   bool dry_run = false;
 
-  // PVC data movers (DR-Syncer's flags; none is built in yet, so any use is refused).
+  // PVC data (the built-in mover's flags, DR-Syncer's mapped), and DR-Syncer's flags that have
+  // no meaning here (--use-standby-pvcs: refused).
+  DataFlags data;
   std::vector<std::string> unsupported;
 
   // Output.

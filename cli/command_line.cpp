@@ -14,8 +14,16 @@ namespace {
 
 using K = FlagKind;
 
+// The PVC data flags (data_flags.cpp) come before --use-standby-pvcs and the help flags.
+std::vector<FlagSpec> with_data_flags(std::vector<FlagSpec> list) {
+  auto at = std::find_if(list.begin(), list.end(),
+                         [](const FlagSpec& s) { return s.name == "use-standby-pvcs"; });
+  list.insert(at, data_flag_specs().begin(), data_flag_specs().end());
+  return list;
+}
+
 const std::vector<FlagSpec>& specs() {
-  static const std::vector<FlagSpec> list = {
+  static const std::vector<FlagSpec> list = with_data_flags({
       {"source-kubeconfig", K::Value, "FILE", "kubeconfig of the source cluster"},
       {"dest-kubeconfig", K::Value, "FILE", "kubeconfig of the destination cluster"},
       {"source-context", K::Value, "NAME", "context in the source kubeconfig (default: current)"},
@@ -53,16 +61,12 @@ const std::vector<FlagSpec>& specs() {
       {"report", K::Value, "FILE", "write the report to FILE (.json or .md)"},
       {"output", K::Value, "FORMAT", "text (default) or json on stdout"},
       {"log-level", K::Value, "LEVEL", "debug, info (default), warn or error"},
-      {"migrate-pvc-data", K::Bool, "", "DR-Syncer: copy PVC data (not supported yet)"},
-      {"reverse-migrate-pvc-data", K::Bool, "",
-       "DR-Syncer: copy PVC data back (not supported yet)"},
-      {"pv-migrate-flags", K::Value, "FLAGS", "DR-Syncer: pv-migrate flags (not supported yet)"},
       {"use-standby-pvcs", K::Bool, "", "DR-Syncer: standby PVCs (not supported yet)"},
       {"version", K::Bool, "", "print the version and exit"},
       {"version-json", K::Bool, "", "print the version as JSON and exit"},
       {"help", K::Bool, "", "show this help"},
       {"h", K::Bool, "", "show this help", "help"},
-  };
+  });
   return list;
 }
 
@@ -176,10 +180,7 @@ LogLevel parse_log_level(const std::string& s) {
 }
 
 void check_unsupported(const ParsedFlags& f, CliOptions& o) {
-  for (const char* flag : {"migrate-pvc-data", "reverse-migrate-pvc-data", "use-standby-pvcs"}) {
-    if (f.boolean(flag)) o.unsupported.push_back(fmt::format("--{}", flag));
-  }
-  if (!f.last("pv-migrate-flags").empty()) o.unsupported.push_back("--pv-migrate-flags");
+  if (f.boolean("use-standby-pvcs")) o.unsupported.push_back("--use-standby-pvcs");
 }
 
 // --output, --report, --log-level (DEBUG=true in the environment means debug, as DR-Syncer's).
@@ -246,6 +247,7 @@ void parse_run_flags(const ParsedFlags& f, CliOptions& o) {
   o.source_unavailable = optional_bool(f, "source-unavailable");
   o.rollback_on_failure = optional_bool(f, "rollback-on-failure");
   parse_mode_flags(f, o);
+  o.data = parse_data_flags(f);
   check_unsupported(f, o);
 }
 

@@ -16,13 +16,11 @@ namespace {
 
 void check_flags(const CliOptions& cli) {
   if (!cli.unsupported.empty()) {
-    throw UsageError(fmt::format(
-        "{}: not supported yet: drsync has no PVC data mover built in, and it will not pretend "
-        "to copy volume data. Replicate the volumes with your storage (or pv-migrate) before the "
-        "Cutover, then run without {}. Embedders can install a mover as "
-        "MigrationOptions::data_hook.",
-        fmt::join(cli.unsupported, ", "),
-        cli.unsupported.size() == 1 ? "this flag" : "these flags"));
+    throw UsageError(
+        fmt::format("{}: not supported: drsync copies volume data into the destination's own PVCs "
+                    "(--migrate-pvc-data) and has no standby PVCs; run without {}",
+                    fmt::join(cli.unsupported, ", "),
+                    cli.unsupported.size() == 1 ? "this flag" : "these flags"));
   }
   if (cli.command == Command::Run && !cli.mode) {
     throw UsageError("--mode is required: Stage, Cutover or Failback");
@@ -117,6 +115,7 @@ void apply_flags(const CliOptions& cli, drsync::MigrationOptions& o) {
   if (cli.force) o.force = *cli.force;
   for (const auto& [name, count] : cli.scale_overrides) o.scale_overrides[name] = count;
   if (cli.leave_unrecorded_stopped) o.leave_unrecorded_stopped = *cli.leave_unrecorded_stopped;
+  apply_data_flags(cli.data, o);
 }
 
 Targets resolve_targets(const CliOptions& cli) {

@@ -93,6 +93,7 @@ set(DRSYNC_LIBRARY_SOURCES
 # The drsync command line (cli/CMakeLists.txt).
 set(DRSYNC_CLI_SOURCES
     cli/command_line.cpp
+    cli/data_flags.cpp
     cli/dry_run.cpp
     cli/duration.cpp
     cli/exit_codes.cpp

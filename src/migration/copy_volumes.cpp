@@ -4,9 +4,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
-#include <algorithm>
 #include <thread>
 
 #include "drsync/error.hpp"
@@ -109,8 +109,8 @@ StepResult Migration::copy_volumes(Side from, Side to) {
     tasks.push_back(std::move(t));
   }
   Board board;
-  const auto n = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, o.parallelism)),
-                                       tasks.size());
+  const auto n =
+      std::min<std::size_t>(static_cast<std::size_t>(std::max(1, o.parallelism)), tasks.size());
   board.running = n;
   {
     std::vector<std::jthread> workers;

@@ -70,7 +70,8 @@ Object mover_secret(const MoverNames& n, const std::map<std::string, std::string
   Object s = labelled(R"({"apiVersion":"v1","kind":"Secret","type":"Opaque","data":{}})", n);
   auto& a = s.allocator();
   auto& d = *s.find("/data");
-  for (const auto& [k, v] : data) d.AddMember(json_string(k, a), json_string(base64_encode(v), a), a);
+  for (const auto& [k, v] : data)
+    d.AddMember(json_string(k, a), json_string(base64_encode(v), a), a);
   return s;
 }
 
@@ -82,11 +83,10 @@ Object sshd_pod(const MoverNames& n, const std::string& pvc, const DataMoverOpti
   auto& a = pod.allocator();
   auto& c = *pod.find("/spec/containers/0");
   c.AddMember("ports", json_value(fmt::format(R"([{{"containerPort":{}}}])", kSshPort), a), a);
-  c.AddMember("readinessProbe",
-              json_value(fmt::format(R"({{"tcpSocket":{{"port":{}}},"periodSeconds":1}})",
-                                     kSshPort),
-                         a),
-              a);
+  c.AddMember(
+      "readinessProbe",
+      json_value(fmt::format(R"({{"tcpSocket":{{"port":{}}},"periodSeconds":1}})", kSshPort), a),
+      a);
   pod.find("/spec")->AddMember("activeDeadlineSeconds",
                                rapidjson::Value(static_cast<int64_t>(o.timeout.count())), a);
   apply_placement(*pod.find("/spec"), o.placement, a);
@@ -100,10 +100,9 @@ Object sshd_service(const MoverNames& n, const DataMoverOptions& o) {
   set_string(svc, "/spec/type", o.service_type);
   set_string(svc, "/spec/selector/drsync.io~1mover-pod", n.name());
   svc.find("/spec/ports")
-      ->PushBack(json_value(fmt::format(R"({{"name":"ssh","port":{0},"targetPort":{0}}})",
-                                        kSshPort),
-                            a),
-                 a);
+      ->PushBack(
+          json_value(fmt::format(R"({{"name":"ssh","port":{0},"targetPort":{0}}})", kSshPort), a),
+          a);
   return svc;
 }
 

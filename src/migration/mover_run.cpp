@@ -130,8 +130,8 @@ std::vector<PvcTask> MoverRun::tasks() const {
 void MoverRun::pace(Deadline deadline, const std::string& what) const {
   if (cancel_.cancelled()) throw Error(Errc::cancelled, "operation cancelled");
   if (Clock::now() > deadline) {
-    throw Error(Errc::timeout,
-                fmt::format("{} (after {} s)", what, static_cast<long long>(options_.timeout.count())));
+    throw Error(Errc::timeout, fmt::format("{} (after {} s)", what,
+                                           static_cast<long long>(options_.timeout.count())));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
 }

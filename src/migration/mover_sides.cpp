@@ -79,8 +79,8 @@ MoverRun::Address MoverRun::start_sshd(const MoverNames& n, const std::string& p
   while (true) {
     Object pod = c.get(pods, dest_.ns, n.name());
     PodStart s = pod_start_state(pod);
-    const std::string what =
-        fmt::format("{}: the mover Pod {} in the destination is not ready: {}", pvc, n.name(), s.why);
+    const std::string what = fmt::format("{}: the mover Pod {} in the destination is not ready: {}",
+                                         pvc, n.name(), s.why);
     if (s.fatal) throw Error(Errc::unavailable, what);
     if (s.ready) {
       Address a = address_of(n, pod);

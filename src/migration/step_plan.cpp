@@ -154,8 +154,8 @@ StepPlan Migration::Impl::steps_for(Mode m, const Admission& a) const {
         for (Step s : {Step::Sync, Step::Fence, Step::ScaleDown, Step::WaitGone})
           plan.skipped.push_back(StepRecord{step_name(s), "", "", "skipped", "source unreachable"});
         if (options.migrate_data) {
-          plan.skipped.push_back(StepRecord{step_name(Step::MigrateData), "", "", "skipped",
-                                            "source unreachable"});
+          plan.skipped.push_back(
+              StepRecord{step_name(Step::MigrateData), "", "", "skipped", "source unreachable"});
           plan.warnings.push_back(
               "volume data was not copied (the source is unreachable): the destination's volumes "
               "hold the data of the last copy (the last Stage with data)");

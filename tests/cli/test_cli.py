@@ -126,13 +126,15 @@ def test_usage_errors_exit_2(clusters, args, message):
     assert message in p.stderr
 
 
-@pytest.mark.parametrize("flag", ["--migrate-pvc-data", "--reverse-migrate-pvc-data=true",
-                                  "--use-standby-pvcs", "--pv-migrate-flags=--strategy rsync"])
-def test_unsupported_pvc_data_movers_exit_2(clusters, namespaces, flag):
+@pytest.mark.parametrize("flag,message", [
+    ("--use-standby-pvcs", "no standby PVCs"),
+    ("--pv-migrate-flags=--strategies mnt2", "--strategies has no meaning for drsync's mover"),
+    ("--data-verify=some", "must be none, sample or full")])
+def test_pvc_data_flags_without_meaning_exit_2(clusters, namespaces, flag, message):
     ns = namespaces("pvc")
     p = clusters.drsync("--mode=Cutover", *pair_args(clusters, ns), flag)
     assert p.returncode == 2, p.stderr
-    assert "not supported yet" in p.stderr and "data mover" in p.stderr
+    assert message in p.stderr
     assert not clusters.namespace_exists("dest", ns)
 
 

@@ -69,10 +69,43 @@ TEST_CASE("booleans are --flag or --flag=value, never --flag value", "[unit][cli
   // Go's flag package stops at "false" and ignores the rest; drsync refuses the command line.
   CHECK_THROWS_AS(parse({"--include-custom-resources", "false", "--mode=Stage"}), UsageError);
   CHECK_THROWS_AS(parse({"--include-custom-resources=maybe"}), UsageError);
-  // --migrate-pvc-data=false is what dr-syncer-cli does by default: accepted.
-  CHECK(parse({"--migrate-pvc-data=false"}).unsupported.empty());
-  CHECK(parse({"--migrate-pvc-data"}).unsupported ==
-        std::vector<std::string>{"--migrate-pvc-data"});
+  CHECK(parse({"--migrate-pvc-data=false"}).data.migrate == false);
+  CHECK(parse({"--migrate-pvc-data"}).data.migrate == true);
+  CHECK(parse({"--use-standby-pvcs"}).unsupported ==
+        std::vector<std::string>{"--use-standby-pvcs"});
+}
+
+TEST_CASE("PVC data flags: DR-Syncer's mapped, the mover's own checked", "[unit][cli]") {
+  auto d =
+      parse({"--migrate-pvc-data", "--reverse-migrate-pvc-data=true",
+             "--pv-migrate-flags=--dest-delete-extraneous-files --no-chown",
+             "--mover-image=registry.example.com/mover:1", "--mover-node-selector=pool=dr",
+             "--mover-toleration=dedicated=dr:NoSchedule", "--mover-toleration=spot:NoExecute",
+             "--mover-service-type=LoadBalancer", "--mover-parallelism=4", "--data-verify=sample"})
+          .data;
+  CHECK(d.migrate == true);
+  CHECK(d.reverse == true);
+  CHECK(d.rsync_args == std::vector<std::string>{"--no-owner", "--no-group"});
+  CHECK(d.image == "registry.example.com/mover:1");
+  CHECK(d.node_selector.at("pool") == "dr");
+  REQUIRE(d.tolerations.size() == 2);
+  CHECK(d.tolerations[0].value == "dr");
+  CHECK(d.tolerations[1].op == "Exists");
+  CHECK(d.tolerations[1].effect == "NoExecute");
+  CHECK(d.service_type == "LoadBalancer");
+  CHECK(d.parallelism == 4);
+  CHECK(d.verify == drsync::DataMoverOptions::Verify::Sample);
+  drsync::MigrationOptions o;
+  apply_data_flags(d, o);
+  CHECK(o.migrate_data);
+  CHECK(o.data_mover.parallelism == 4);
+  CHECK_THROWS_WITH(parse({"--pv-migrate-flags=--strategies mnt2"}),
+                    Catch::Contains("--strategies has no meaning for drsync's mover"));
+  CHECK_THROWS_WITH(parse({"--mover-service-type=Ingress"}),
+                    Catch::Contains("must be NodePort, LoadBalancer or ClusterIP"));
+  CHECK_THROWS_WITH(parse({"--mover-parallelism=0"}), Catch::Contains("must be 1 to 64"));
+  CHECK_THROWS_WITH(parse({"--data-verify=some"}), Catch::Contains("none, sample or full"));
+  CHECK_THROWS_WITH(parse({"--mover-toleration=k=v:Never"}), Catch::Contains("the effect must"));
 }
 
 TEST_CASE("the mode takes DR-Syncer names in any case", "[unit][cli]") {
