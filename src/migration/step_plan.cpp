@@ -58,9 +58,11 @@ std::vector<PlannedStep> cutover_rollback() {
 std::vector<PlannedStep> failback_steps(const MigrationOptions& o) {
   std::vector<PlannedStep> steps;
   if (o.reverse_sync) steps.push_back(at(Step::Sync, S::Source));
-  if (o.reverse_migrate_data) steps.push_back(at(Step::MigrateData, S::Source));
   for (Step s : {Step::Record, Step::Fence, Step::ScaleDown, Step::WaitGone})
     steps.push_back(at(s, S::Destination));
+  // The destination's volumes are quiesced now: their last writes go back before the source
+  // starts.
+  if (o.reverse_migrate_data) steps.push_back(at(Step::MigrateData, S::Source));
   add_start_steps(steps, o, S::Source);
   return steps;
 }
