@@ -121,6 +121,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/test_kubeconfig.cpp
     tests/unit/test_ledger.cpp
     tests/unit/test_object_yaml.cpp
+    tests/unit/test_mover.cpp
     tests/unit/test_options.cpp
     tests/unit/test_patches.cpp
     tests/unit/test_preflight.cpp
