@@ -477,5 +477,6 @@ namespaces: [{{source: {ns}}}]
     p = clusters.drsync("--mode=Cutover", "--plan", str(plan))
     assert p.returncode == 1, p.stderr
     assert "check closed FAILED (127.0.0.1:1, from the host)" in p.stderr
-    assert "check services/web ok (app=web, from the cluster): 2 ready endpoints" in p.stdout
+    assert "check services/web ok (app=web, from the cluster): 2 ready endpoints" in p.stdout, \
+        p.stdout + p.stderr
     assert clusters.replicas("source", ns, "web") == 2 and clusters.replicas("dest", ns, "web") == 0
