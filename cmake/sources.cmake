@@ -21,6 +21,7 @@ set(DRSYNC_LIBRARY_SOURCES
     src/core/base64.cpp
     src/core/error.cpp
     src/core/file.cpp
+    src/core/ids.cpp
     src/core/object.cpp
     src/core/yaml.cpp
     src/ledger/replica_ledger.cpp
@@ -90,14 +91,19 @@ set(DRSYNC_LIBRARY_SOURCES
     src/transform/strip_server_fields.cpp
 )
 
-# The drsync command line (cli/CMakeLists.txt).
-set(DRSYNC_CLI_SOURCES
+# The drsync command line's parser: command line -> CliOptions, no server and no library calls
+# beyond option types (the CLI, its unit tests in tests/CMakeLists.txt, fuzz_cli_flags).
+set(DRSYNC_CLI_PARSER_SOURCES
     cli/command_line.cpp
     cli/data_flags.cpp
-    cli/dry_run.cpp
     cli/duration.cpp
-    cli/exit_codes.cpp
     cli/flags.cpp
+)
+
+# The rest of the drsync command line (cli/CMakeLists.txt).
+set(DRSYNC_CLI_SOURCES
+    cli/dry_run.cpp
+    cli/exit_codes.cpp
     cli/main.cpp
     cli/outcome.cpp
     cli/output_files.cpp
@@ -120,8 +126,8 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/test_in_cluster.cpp
     tests/unit/test_kubeconfig.cpp
     tests/unit/test_ledger.cpp
-    tests/unit/test_object_yaml.cpp
     tests/unit/test_mover.cpp
+    tests/unit/test_object_yaml.cpp
     tests/unit/test_options.cpp
     tests/unit/test_patches.cpp
     tests/unit/test_preflight.cpp

@@ -5,9 +5,9 @@
 #include <fmt/ranges.h>
 
 #include <future>
-#include <random>
 #include <thread>
 
+#include "core/ids.hpp"
 #include "drsync/error.hpp"
 #include "migration/migration_impl.hpp"
 #include "migration/poll.hpp"
@@ -48,11 +48,6 @@ CheckResult run_host_check(const ServiceCheck& c, const CancelToken& cancel) {
   if (cancel.cancelled() && !r.ok) r.detail = "cancelled";
   r.duration_ms = ms_since(t0);
   return r;
-}
-
-std::string new_run_id() {
-  std::random_device rd;
-  return fmt::format("{:06x}", rd() & 0xffffffu);
 }
 
 // The check Pods of one run: leftovers of a killed run are removed first, and every Pod this
@@ -141,7 +136,7 @@ class CheckPods {
   std::string ns_;
   const ServiceCheckOptions& options_;
   ResourceInfo pods_;
-  std::string run_id_ = new_run_id();
+  std::string run_id_ = detail::new_run_id();
   std::map<std::string, std::size_t> pending_;  // Pod name -> check index
 };
 

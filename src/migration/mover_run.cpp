@@ -6,21 +6,16 @@
 
 #include <fmt/ranges.h>
 
-#include <random>
 #include <set>
 #include <thread>
 
+#include "core/ids.hpp"
 #include "drsync/error.hpp"
 
 namespace drsync::detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string new_run_id() {
-  std::random_device rd;
-  return fmt::format("{:06x}", rd() & 0xffffffu);
-}
 
 std::string selector(const std::string& run_id) {
   return run_id.empty() ? kMoverLabel : fmt::format("{}={}", kMoverLabel, run_id);

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/ids.hpp"
 #include "drsync/sync.hpp"
 #include "sync/select.hpp"
 
@@ -13,15 +14,6 @@ namespace drsync::detail {
 namespace {
 
 constexpr std::size_t kMaxNameLength = 253;
-
-std::string fnv_hex(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return fmt::format("{:016x}", h);
-}
 
 std::string join_users(const std::set<std::string>& users) {
   return fmt::format("{}", fmt::join(users, ","));
@@ -220,7 +212,7 @@ std::string cluster_copy_name(const Object& original, std::string_view source_ns
   std::string copy = fmt::format("{}-{}", name, dest_ns);
   if (copy.size() <= kMaxNameLength) return copy;
   // Too long for a name: a prefix and a hash of the whole keep it distinct.
-  std::string hash = fnv_hex(copy);
+  std::string hash = fnv1a_hex(copy);
   return fmt::format("{}-{}", copy.substr(0, kMaxNameLength - hash.size() - 1), hash);
 }
 

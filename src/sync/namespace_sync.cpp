@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/ids.hpp"
 #include "sync/applier.hpp"
 #include "sync/crds.hpp"
 #include "sync/diff.hpp"
@@ -14,20 +15,6 @@
 namespace drsync {
 
 using Clock = std::chrono::steady_clock;
-
-namespace {
-
-std::string short_sha(std::string_view text) {
-  // FNV-1a 64 is enough to tell sources apart in a label value; not a security boundary.
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return fmt::format("{:016x}", h);
-}
-
-}  // namespace
 
 const char* action_name(Action a) noexcept {
   switch (a) {
@@ -67,7 +54,7 @@ struct NamespaceSync::Impl {
         options(std::move(o)),
         ledger(options.custom_scale_kinds),
         transforms(default_transforms()),
-        id(short_sha(source.server() + "/" + source_ns)) {
+        id(detail::fnv1a_hex(source.server() + "/" + source_ns)) {
     for (auto& t : options.extra_transforms) transforms.push_back(t);
     if (options.concurrency < 1) options.concurrency = 1;
   }

@@ -236,3 +236,70 @@ def test_a_mover_image_that_does_not_exist_is_a_clear_error(
     assert "data:" in staged.errors[0]
     assert tree(src["data"]) == before
     assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []
+
+
+@pytest.mark.parametrize("change,cause", [
+    ({"nodeSelector": {"drsync.io/no-such-node": "true"}, "timeoutSeconds": 5}, "not scheduled"),
+    ({"address": "127.0.0.1:1"}, "ssh failed"),
+])
+def test_an_unschedulable_or_unreachable_mover_is_a_clear_error(
+        require_real_nodes, app, source, dest, kubectl_source, kubectl_dest, change,
+        cause) -> None:
+    ns, src = app
+    dns = ns + "-dr"
+    before = tree(src["data"])
+    opts = {**mover_options(require_real_nodes), **change}
+    with drsync.Migration(source, ns, dest, dns, migrate_data=True, data_mover=opts, **FAST) as m:
+        staged = m.stage()
+    assert not staged.ok
+    failed = {v.pvc: v.message for v in staged.volumes}
+    assert set(failed) == {"data", "data-db-0"}
+    for pvc, message in failed.items():
+        assert cause in message, f"{pvc}: {message}"
+    assert f"data: " in staged.errors[0] and cause in staged.errors[0]
+    assert tree(src["data"]) == before
+    assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []
+
+
+KILLED_STAGE = """
+import sys, drsync
+src = drsync.Cluster.from_kubeconfig(sys.argv[1])
+dst = drsync.Cluster.from_kubeconfig(sys.argv[2])
+with drsync.Migration(src, sys.argv[3], dst, sys.argv[3] + "-dr", migrate_data=True,
+                      data_mover=json.loads(sys.argv[4])) as m:
+    m.stage()
+""".replace("import sys, drsync", "import json, sys, drsync")
+
+
+def test_a_run_killed_during_the_copy_completes_when_run_again(
+        require_real_nodes, app, source, dest, clusters_dir, kubectl_source,
+        kubectl_dest) -> None:
+    import subprocess
+    import sys
+    ns, src = app
+    dns = ns + "-dr"
+    slow = mover_options(require_real_nodes, bandwidthLimitKiB=8192)  # 256 MiB: ~30 s
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_STAGE, os.path.join(clusters_dir, "source.kubeconfig"),
+         os.path.join(clusters_dir, "dest.kubeconfig"), ns, json.dumps(slow)],
+        env={**os.environ})
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and not any(
+                p["status"].get("phase") == "Running" for p in kubectl_source.json(
+                    "-n", ns, "get", "pods", "-l", "drsync.io/mover")["items"]):
+            assert child.poll() is None, "the Stage ended before its copy started"
+            time.sleep(0.2)
+        time.sleep(2)  # rsync is sending
+    finally:
+        child.kill()
+        child.wait()
+    assert leftovers(kubectl_source, ns) != []  # what the killed run left
+    with drsync.Migration(source, ns, dest, dns, migrate_data=True,
+                          data_mover=mover_options(require_real_nodes), **FAST) as m:
+        again = m.stage()
+    assert again.ok, (again.errors, [v.message for v in again.volumes])
+    dst = {pvc: volume_path(kubectl_dest, dns, pvc) for pvc in src}
+    for pvc in src:
+        assert tree(dst[pvc]) == tree(src[pvc]), pvc
+    assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []

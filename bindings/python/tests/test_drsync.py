@@ -298,7 +298,8 @@ def test_step_hook_runs_embedder_steps_and_data_hook(source, dest, namespaces,
     assert m.stage().ok
     cut = m.cutover()
     assert cut.ok, cut.errors
-    assert moved == [(drsync.Side.SOURCE, drsync.Side.DESTINATION)]
+    # Stage copies the data while the source runs, Cutover the last of it once it stopped.
+    assert moved == [(drsync.Side.SOURCE, drsync.Side.DESTINATION)] * 2
     assert replicas_at_unfence == [0]
     assert cut.step("migrate_data").status == "ok"
     assert kubectl_dest.replicas(dns, "web") == 1
@@ -314,18 +315,25 @@ def test_step_hook_runs_embedder_steps_and_data_hook(source, dest, namespaces,
     m.close()
 
 
-def test_migrate_data_without_hook_fails_in_report(source, dest, namespaces,
-                                                   kubectl_source: Kubectl) -> None:
-    ns = namespaces("nohook")
+def test_a_failing_data_hook_stops_the_cutover_before_the_destination_starts(
+        source, dest, namespaces, kubectl_source: Kubectl, kubectl_dest: Kubectl) -> None:
+    ns = namespaces("hookfail")
     deploy(kubectl_source, ns, "web", 1)
     with drsync.Migration(source, ns, dest, ns + "-dr", migrate_data=True, **FAST) as m:
-        assert m.stage().ok
-        cut = m.cutover()  # a failed mode is a report with ok False, not an exception
-        assert not cut.ok
-        assert any("data hook" in e for e in cut.errors)
-        assert cut.step("migrate_data").status == "failed"
+        def refuse(*_: object) -> None:
+            raise RuntimeError("the storage array refused the failover")
+        m.on_data(refuse)
+        # A callback's exception reaches the caller as itself, once drsync stopped the mode.
+        with pytest.raises(RuntimeError, match="storage array refused"):
+            m.stage()
+        m.on_data(None)  # the built-in mover: no PVCs here, nothing to copy
+        assert m.stage().ok  # completes the interrupted Stage
+        m.on_data(refuse)
+        with pytest.raises(RuntimeError, match="storage array refused"):
+            m.cutover()
         assert kubectl_source.replicas(ns, "web") == 0  # fenced; the destination not yet up
-        m.on_data(lambda *_: None)
+        assert kubectl_dest.replicas(ns + "-dr", "web") == 0
+        m.on_data(None)
         assert m.cutover().ok  # resumes
 
 
