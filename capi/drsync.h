@@ -18,6 +18,7 @@
 #define DRSYNC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -159,6 +160,29 @@ typedef int (*drsync_step_cb)(const char* mode, const char* step, int before, dr
  * copy the data of the migration's PVCs from `from` to `to`. Non-zero: cancel. */
 typedef int (*drsync_data_cb)(drsync_migration* m, drsync_side from, drsync_side to, void* payload);
 
+/* One PVC pair handed to a volume hook. Borrowed: the pair, its clusters and strings are valid
+ * during the callback only. The PVC has the same name on both sides. */
+typedef struct drsync_volume_pair {
+  drsync_side from;
+  drsync_side to;
+  const drsync_cluster* from_cluster;
+  const char* from_namespace;
+  const char* from_pvc;
+  const drsync_cluster* to_cluster;
+  const char* to_namespace;
+  const char* to_pvc;
+} drsync_volume_pair;
+/* The copy of one PVC pair in progress, for drsync_volume_task_progress / _fail. Borrowed. */
+typedef struct drsync_volume_task drsync_volume_task;
+/* Per PVC pair, instead of the built-in rsync mover (a storage system that replicates volumes
+ * itself: promote a replica, fail a consistency group over). 0: done. Non-zero: that PVC failed,
+ * with the message given to drsync_volume_task_fail (else "the volume hook returned N"), and the
+ * mode fails naming it once the other PVCs are done; DRSYNC_ECANCELLED cancels the mode. The
+ * exception to the rule above: it runs on worker threads, data_mover.parallelism pairs at a
+ * time, so it must be thread-safe. */
+typedef int (*drsync_volume_cb)(drsync_migration* m, const drsync_volume_pair* pair,
+                                drsync_volume_task* task, void* payload);
+
 /* ---- Clusters ---------------------------------------------------------------------------- */
 
 /* Opens a cluster from a kubeconfig with kubectl's loading rules: `kubeconfig_path` NULL or ""
@@ -285,6 +309,17 @@ DRSYNC_EXTERN(int)
 drsync_migration_set_step_hook(drsync_migration* migration, drsync_step_cb callback, void* payload);
 DRSYNC_EXTERN(int)
 drsync_migration_set_data_hook(drsync_migration* migration, drsync_data_cb callback, void* payload);
+/* Used by migrate_data when no data hook is set (drsync_migration_set_data_hook). */
+DRSYNC_EXTERN(int)
+drsync_migration_set_volume_hook(drsync_migration* migration, drsync_volume_cb callback,
+                                 void* payload);
+/* From a volume hook: how far the copy of its PVC pair got (0: not known); reaches the progress
+ * callback and the report like the built-in mover's. */
+DRSYNC_EXTERN(int)
+drsync_volume_task_progress(drsync_volume_task* task, uint64_t bytes_done, uint64_t bytes_total,
+                            uint64_t files_done, uint64_t files_total);
+/* From a volume hook, before it returns non-zero: why its PVC pair failed (copied). */
+DRSYNC_EXTERN(int) drsync_volume_task_fail(drsync_volume_task* task, const char* message);
 DRSYNC_EXTERN(void) drsync_migration_free(drsync_migration* migration);
 
 /* ---- DR plan files ----------------------------------------------------------------------- */

@@ -2,6 +2,7 @@
 // entry point uses (errors, argument checks, results).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <new>
@@ -44,6 +45,13 @@ struct drsync_migration {
   void* step_payload = nullptr;
   drsync_data_cb data_hook = nullptr;
   void* data_payload = nullptr;
+  drsync_volume_cb volume_hook = nullptr;
+  void* volume_payload = nullptr;
+};
+
+struct drsync_volume_task {
+  const std::function<void(const drsync::VolumeProgress&)>* progress = nullptr;
+  std::string message;
 };
 
 struct drsync_plan {
@@ -94,6 +102,8 @@ void reset_out(T** out, const char* function) {
 drsync::Side side_of(drsync_side s, const char* function);
 drsync_side c_side(drsync::Side s);
 [[noreturn]] void cancelled_by(const std::string& what, int rc);
+// The C volume hook of `h` as the library's (volume_hook.cpp).
+drsync::VolumeHook c_volume_hook(drsync_migration* h);
 // ": first error (and N more)", or "".
 std::string first_error(const std::vector<std::string>& errors);
 

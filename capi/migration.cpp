@@ -44,10 +44,11 @@ void install_migration_hooks(drsync_migration* h, drsync::MigrationOptions& o) {
     if (rc)
       cancelled_by(fmt::format("the step hook ({} {})", e.before ? "before" : "after", e.name), rc);
   };
-  // Always installed (the hook may be set after the options): without one, the built-in mover.
+  // Always installed (the hooks may be set after the options): without a data hook, per PVC
+  // pair the volume hook or the built-in mover.
   o.data_hook = [h](drsync::Migration& m, drsync::Side from, drsync::Side to) {
     if (!h->data_hook) {
-      m.copy_volumes(from, to);
+      m.copy_volumes(from, to, h->volume_hook ? c_volume_hook(h) : drsync::VolumeHook());
       return;
     }
     if (int rc = h->data_hook(h, c_side(from), c_side(to), h->data_payload)) {

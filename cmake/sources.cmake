@@ -13,6 +13,7 @@ set(DRSYNC_LIBRARY_SOURCES
     capi/steps.cpp
     capi/support.cpp
     capi/sync.cpp
+    capi/volume_hook.cpp
     src/config/credential_source.cpp
     src/config/exec_plugin.cpp
     src/config/in_cluster.cpp

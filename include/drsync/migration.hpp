@@ -191,6 +191,31 @@ struct VolumeCopy {
   std::string verify;   // "", "full: 1003 files compared, 0 differ", ...
 };
 
+// One PVC pair handed to a volume hook: a storage system that replicates volumes itself
+// (promote a replica, fail a consistency group over) instead of the built-in mover.
+struct VolumePair {
+  Side from;
+  Side to;
+  Cluster from_cluster;
+  std::string from_namespace;
+  std::string from_pvc;
+  Cluster to_cluster;
+  std::string to_namespace;
+  std::string to_pvc;
+};
+
+// How far a volume hook got with one PVC pair (0: not known).
+struct VolumeProgress {
+  std::uint64_t bytes_done = 0, bytes_total = 0, files_done = 0, files_total = 0;
+};
+
+// Copies (or fails over) one PVC pair; returning means done. Throwing fails that PVC with the
+// exception's message, as a failed rsync would (Error(cancelled) cancels the whole mode).
+// Called on worker threads, data_mover.parallelism PVC pairs at a time; `progress` may be called
+// any number of times, from the calling thread.
+using VolumeHook =
+    std::function<void(const VolumePair&, const std::function<void(const VolumeProgress&)>&)>;
+
 struct MigrationProgress {
   std::string step;    // "sync", "scale_down", ...
   std::string object;  // "deployments.apps/web", a PVC name (migrate_data), may be empty
@@ -236,10 +261,13 @@ struct MigrationOptions {
   std::string journal_file;           // optional local journal (fsync'd)
   std::function<void(const MigrationProgress&)> progress;
   std::function<void(const StepEvent&)> step_hook;
-  // The PVC data mover: copy data `from` -> `to`. Empty: the built-in rsync mover
-  // (Migration::copy_volumes with data_mover); set, an embedder's own (a storage replica
-  // promotion), which may still call copy_volumes.
+  // The PVC data mover, per run: copy data `from` -> `to`. Empty: copy_volumes (per PVC pair,
+  // through volume_hook or the built-in rsync mover); set, an embedder's own, which may still
+  // call copy_volumes.
   std::function<void(Migration&, Side from, Side to)> data_hook;
+  // Per PVC pair, instead of the built-in rsync mover: results, progress, the journal and the
+  // report are as for the built-in mover's copies.
+  VolumeHook volume_hook;
   DataMoverOptions data_mover;
   // After a mode started workloads: their Services' endpoints and the user's checks
   // (Step::CheckServices). A failed check fails the mode; with rollback_on_failure a Cutover
@@ -388,10 +416,12 @@ class DRSYNC_API Migration {
   StepResult wait_gone(Side side);
   StepResult wait_ready(Side side);
   StepResult migrate_data(Side from, Side to);
-  // The built-in data mover (options().data_mover): every PVC of `from`'s namespace into the
-  // PVC of the same name in `to`'s, parallelism at a time; PVCs this run copied already (the
-  // journal) are skipped when resuming. Throws Error naming every PVC that failed.
+  // Every PVC of `from`'s namespace into the PVC of the same name in `to`'s, parallelism at a
+  // time, by `hook` (options().volume_hook when not given) or, empty, the built-in mover
+  // (options().data_mover); PVCs this run copied already (the journal) are skipped when
+  // resuming. Throws Error naming every PVC that failed.
   StepResult copy_volumes(Side from, Side to);
+  StepResult copy_volumes(Side from, Side to, const VolumeHook& hook);
   StepResult verify(Side active);  // throws Error(conflict) naming what is not as recorded
   // Services of `side` have ready endpoints and the user's checks pass (options().service_checks);
   // retried until each passes or its time is over; throws Error(timeout) naming every failure.

@@ -54,5 +54,8 @@ std::optional<RsyncProgress> parse_rsync_progress(const std::string& line);
 // "partial transfer due to error (23)", ...; ok for 0 and 24 (files vanished while copying).
 std::string explain_rsync_exit(int exit);
 bool rsync_exit_ok(int exit);
+// The exit status explained with rsync's error lines (`error`, appended when it failed); a full
+// destination volume or a failed ssh connection is named whatever the status.
+std::string explain_rsync(int exit, const std::string& error);
 
 }  // namespace drsync::detail

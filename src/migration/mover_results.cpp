@@ -107,6 +107,26 @@ std::string explain_rsync_exit(int exit) {
   return fmt::format("rsync exit {}", exit);
 }
 
+// What rsync's own error lines say, when that is clearer than its exit status: ssh could not
+// connect, or the destination volume is full (rsync reports both under several statuses).
+std::string explain_rsync(int exit, const std::string& error) {
+  std::string why;
+  if (error.find("No space left on device") != std::string::npos ||
+      error.find("Disk quota exceeded") != std::string::npos) {
+    why = fmt::format("the destination volume is full (rsync exit {})", exit);
+  } else if (error.find("ssh: ") != std::string::npos ||
+             error.find("Host key verification failed") != std::string::npos) {
+    why = fmt::format(
+        "ssh failed: the destination's sshd is unreachable, or refused the key "
+        "(rsync exit {})",
+        exit);
+  } else {
+    why = explain_rsync_exit(exit);
+  }
+  if (!error.empty() && !rsync_exit_ok(exit)) why += ": " + error;
+  return why;
+}
+
 bool rsync_exit_ok(int exit) {
   return exit == 0 || exit == 24;
 }

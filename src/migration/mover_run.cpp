@@ -95,20 +95,24 @@ void MoverRun::remove(const Side& side, const std::string& sel) const noexcept {
 }
 
 std::vector<PvcTask> MoverRun::tasks() const {
-  const Cluster& s = source_.cluster;
-  const Cluster& d = dest_.cluster;
+  return list_pvc_tasks(source_, dest_);
+}
+
+std::vector<PvcTask> list_pvc_tasks(const MoverRun::Side& source, const MoverRun::Side& dest) {
+  const Cluster& s = source.cluster;
+  const Cluster& d = dest.cluster;
   std::map<std::string, std::string> holders;
-  for (const auto& pod : s.list(s.resolve("pods"), source_.ns).items) {
+  for (const auto& pod : s.list(s.resolve("pods"), source.ns).items) {
     if (json_str(pod.find("/status/phase")) != "Running" || pod.has_label(kMoverLabel)) continue;
     for (const auto& claim : claims_of(pod))
       holders.emplace(claim, std::string(json_str(pod.find("/spec/nodeName"))));
   }
   std::set<std::string> in_dest;
-  for (const auto& pvc : d.list(d.resolve("persistentvolumeclaims"), dest_.ns).items)
+  for (const auto& pvc : d.list(d.resolve("persistentvolumeclaims"), dest.ns).items)
     in_dest.emplace(pvc.name());
   std::vector<PvcTask> out;
   std::vector<std::string> missing;
-  for (const auto& pvc : s.list(s.resolve("persistentvolumeclaims"), source_.ns).items) {
+  for (const auto& pvc : s.list(s.resolve("persistentvolumeclaims"), source.ns).items) {
     if (json_str(pvc.find("/status/phase")) != "Bound") continue;
     std::string name(pvc.name());
     if (!in_dest.count(name)) missing.push_back(name);
@@ -117,7 +121,7 @@ std::vector<PvcTask> MoverRun::tasks() const {
   if (!missing.empty()) {
     throw Error(Errc::not_found,
                 fmt::format("PVCs missing in the destination namespace {}: {} (run Stage first)",
-                            dest_.ns, fmt::join(missing, ", ")));
+                            dest.ns, fmt::join(missing, ", ")));
   }
   return out;
 }
@@ -148,8 +152,7 @@ VolumeCopy MoverRun::copy(const PvcTask& t,
     r.bytes_sent = s.bytes_sent;
     r.verify = s.verify;
     r.ok = rsync_exit_ok(s.exit) && !s.verify_failed;
-    r.message = explain_rsync_exit(s.exit);
-    if (!s.error.empty() && !rsync_exit_ok(s.exit)) r.message += ": " + s.error;
+    r.message = explain_rsync(s.exit, s.error);
     if (s.verify_failed) r.message += fmt::format("; verification failed: {}", s.verify);
   } catch (const Error& e) {
     if (e.code() == Errc::cancelled) throw;

@@ -66,6 +66,10 @@ class MoverRun {
   SshKeyPair client_key_, host_key_;
 };
 
+// The Bound PVCs of the source namespace, each with the node of a running Pod holding it;
+// throws Error(not_found) naming those missing in the destination.
+std::vector<PvcTask> list_pvc_tasks(const MoverRun::Side& source, const MoverRun::Side& dest);
+
 // Whether a Pod that is not running yet never will by itself (image, config), with why; and
 // why it is not scheduled, if it is not.
 struct PodStart {

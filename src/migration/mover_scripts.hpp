@@ -36,7 +36,9 @@ set -f
 rc=$(cat /tmp/rc)
 { echo "rsync-exit: $rc"
   grep -E '^(Number of files|Number of regular files transferred|Total file size|Total bytes sent):' /tmp/out
-  tail -n 3 /tmp/err | sed 's/^/rsync-error: /'; } > /tmp/summary
+  { head -n 2 /tmp/err; grep -m 1 -E 'No space left on device|Disk quota exceeded' /tmp/err
+    tail -n 2 /tmp/err; } | sed '/^$/d' | awk '!seen[$0]++' | sed 's/^/rsync-error: /'
+} > /tmp/summary
 if { [ "$rc" = 0 ] || [ "$rc" = 24 ]; } && [ "$DRSYNC_VERIFY" != none ]; then
   if [ "$DRSYNC_VERIFY" = sample ]; then
     (cd /data && find . -type f ! -path './.drsync-partial/*' | awk 'NR % 20 == 1') > /tmp/list

@@ -92,6 +92,14 @@ TEST_CASE("rsync's summary, progress and exit status", "[unit][mover]") {
   CHECK(explain_rsync_exit(11).find("is the destination volume full?") != std::string::npos);
   CHECK(explain_rsync_exit(255).find("ssh failed") != std::string::npos);
   CHECK(explain_rsync_exit(137) == "rsync was killed by signal 9");
+  CHECK(
+      explain_rsync(11, bad.error).starts_with("the destination volume is full (rsync exit 11): "));
+  CHECK(explain_rsync(12, "ssh: connect to host 10.0.0.1 port 30022: Connection refused")
+            .starts_with("ssh failed: the destination's sshd is unreachable"));
+  CHECK(explain_rsync(23, "rsync: [sender] send_files failed") ==
+        "partial transfer due to error (some files were not copied) (rsync exit 23): rsync: "
+        "[sender] send_files failed");
+  CHECK(explain_rsync(0, "") == "success (rsync exit 0)");
   CHECK(rsync_exit_ok(24));
   CHECK_FALSE(rsync_exit_ok(23));
 

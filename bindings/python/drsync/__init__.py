@@ -22,7 +22,7 @@ from .errors import (AlreadyExists, BadRequest, Cancelled, ConfigError, Conflict
                      Unavailable)
 from .results import (Change, CheckResult, Finding, MigrationReport, MigrationStatus, Mode,
                       PlannedStep, PreflightReport, Progress, Side, Step, StepPlan, SyncResult,
-                      VolumeCopy, WorkloadState)
+                      VolumeCopy, VolumePair, WorkloadState)
 from ._native import ABI_VERSION
 
 __version__ = "0.1.0"
@@ -32,7 +32,7 @@ __all__ = [
     "library_path", "options_document", "step_names", "version",
     "Change", "CheckResult", "Finding", "MigrationReport", "MigrationStatus", "Mode", "PlannedStep",
     "PreflightReport", "Progress", "Side",
-    "Step", "StepPlan", "SyncResult", "VolumeCopy", "WorkloadState",
+    "Step", "StepPlan", "SyncResult", "VolumeCopy", "VolumePair", "WorkloadState",
     "DrsyncError", "AlreadyExists", "BadRequest", "Cancelled", "ConfigError", "Conflict", "Fenced",
     "Forbidden", "Gone", "InternalError", "Invalid", "InvalidArgument", "LibraryError",
     "MethodNotAllowed", "NetworkError", "NotFound", "OutOfMemory", "Pending", "ServerError",

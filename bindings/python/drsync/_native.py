@@ -17,7 +17,8 @@ import ctypes.util
 import glob
 import os
 import threading
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_size_t, c_void_p)
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_size_t, c_uint64,
+                    c_void_p)
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 from .errors import LibraryError, error_class, DrsyncError
@@ -54,6 +55,10 @@ class drsync_plan(_Opaque):
     pass
 
 
+class drsync_volume_task(_Opaque):
+    pass
+
+
 ClusterP = POINTER(drsync_cluster)
 SyncP = POINTER(drsync_sync)
 MigrationP = POINTER(drsync_migration)
@@ -77,6 +82,16 @@ drsync_step = c_int  # enum drsync_step
 PROGRESS_CB = CFUNCTYPE(c_int, POINTER(drsync_progress), c_void_p)
 STEP_CB = CFUNCTYPE(c_int, c_char_p, c_char_p, c_int, MigrationP, c_void_p)
 DATA_CB = CFUNCTYPE(c_int, MigrationP, drsync_side, drsync_side, c_void_p)
+
+
+class drsync_volume_pair(Structure):
+    _fields_ = [("from_side", drsync_side), ("to_side", drsync_side),
+                ("from_cluster", ClusterP), ("from_namespace", c_char_p), ("from_pvc", c_char_p),
+                ("to_cluster", ClusterP), ("to_namespace", c_char_p), ("to_pvc", c_char_p)]
+
+
+VolumeTaskP = POINTER(drsync_volume_task)
+VOLUME_CB = CFUNCTYPE(c_int, MigrationP, POINTER(drsync_volume_pair), VolumeTaskP, c_void_p)
 
 
 # ---- error checking --------------------------------------------------------------------------
@@ -173,6 +188,10 @@ FUNCTIONS: List[Decl] = [
     ("drsync_migration_set_progress", [MigrationP, PROGRESS_CB, c_void_p], c_int, _check),
     ("drsync_migration_set_step_hook", [MigrationP, STEP_CB, c_void_p], c_int, _check),
     ("drsync_migration_set_data_hook", [MigrationP, DATA_CB, c_void_p], c_int, _check),
+    ("drsync_migration_set_volume_hook", [MigrationP, VOLUME_CB, c_void_p], c_int, _check),
+    ("drsync_volume_task_progress", [VolumeTaskP, c_uint64, c_uint64, c_uint64, c_uint64], c_int,
+     _check),
+    ("drsync_volume_task_fail", [VolumeTaskP, c_char_p], c_int, _check),
     ("drsync_migration_free", [MigrationP], None, None),
 
     ("drsync_plan_load", [POINTER(PlanP), c_char_p], c_int, _check),

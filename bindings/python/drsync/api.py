@@ -15,11 +15,11 @@ from ctypes import byref
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
 
 from . import _native
-from ._native import (DATA_CB, PROGRESS_CB, STEP_CB, ClusterP, MigrationP, PlanP, ResultP, SyncP,
-                      Status, lib)
-from .errors import EFAILED
+from ._native import (DATA_CB, PROGRESS_CB, STEP_CB, VOLUME_CB, ClusterP, MigrationP, PlanP,
+                      ResultP, SyncP, Status, lib)
+from .errors import ECANCELLED, EFAILED
 from .results import (MigrationReport, MigrationStatus, Mode, PreflightReport, Progress, Side,
-                      StepPlan, SyncResult)
+                      StepPlan, SyncResult, VolumePair)
 
 __all__ = ["Cluster", "NamespaceSync", "Migration", "Plan", "options_document", "step_names"]
 
@@ -29,6 +29,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 ProgressCallback = Callable[[Progress], Any]
 StepCallback = Callable[[str, str, bool, "Migration"], Any]
 DataCallback = Callable[["Migration", Side, Side], Any]
+VolumeProgress = Callable[..., None]  # (bytes_done, bytes_total, files_done, files_total)
+VolumeCallback = Callable[["Migration", VolumePair, VolumeProgress], Any]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -314,6 +316,7 @@ class Migration(_WithCallbacks):
         self._progress: Optional[ProgressCallback] = None
         self._step: Optional[StepCallback] = None
         self._data: Optional[DataCallback] = None
+        self._volume: Optional[VolumeCallback] = None
 
     @classmethod
     def _wrap(cls, ptr: Any) -> "Migration":
@@ -503,6 +506,48 @@ class Migration(_WithCallbacks):
         lib().drsync_migration_set_data_hook(self._handle(), cfunc, None)
         self._cfuncs["data"] = cfunc
         return callback
+
+
+    def on_volume(self, callback: Optional[F]) -> Optional[F]:
+        """Per PVC pair, instead of the built-in mover (when no ``on_data`` hook is set):
+        ``callback(migration, pair, progress)`` with a ``VolumePair``; ``progress(bytes_done,
+        bytes_total, files_done, files_total)`` reports how far it got. Returning means copied;
+        an ``Exception`` fails that PVC with its message, as a failed rsync would (the mode then
+        fails naming it). Runs on worker threads, ``parallelism`` pairs at a time."""
+        self._volume = callback
+        cfunc = VOLUME_CB() if callback is None else VOLUME_CB(self._volume_trampoline())
+        lib().drsync_migration_set_volume_hook(self._handle(), cfunc, None)
+        self._cfuncs["volume"] = cfunc
+        return callback
+
+    def _volume_trampoline(self) -> Callable[..., int]:
+        ref = weakref.ref(self)
+
+        def call(_m: Any, pair_p: Any, task: Any, _payload: Any) -> int:
+            me = ref()
+            if me is None or me._volume is None:
+                return ECANCELLED
+            p = pair_p.contents
+            pair = VolumePair(Side(p.from_side), Side(p.to_side),
+                              _s(lib().drsync_cluster_server(p.from_cluster)), _s(p.from_namespace),
+                              _s(p.from_pvc), _s(lib().drsync_cluster_server(p.to_cluster)),
+                              _s(p.to_namespace), _s(p.to_pvc))
+
+            def progress(bytes_done: int = 0, bytes_total: int = 0, files_done: int = 0,
+                         files_total: int = 0) -> None:
+                lib().drsync_volume_task_progress(task, bytes_done, bytes_total, files_done,
+                                                  files_total)
+            try:
+                me._volume(me, pair, progress)
+                return 0
+            except Exception as e:  # noqa: BLE001 - this PVC failed; the others go on
+                lib().drsync_volume_task_fail(task, _b(f"{type(e).__name__}: {e}"))
+                return 1
+            except BaseException as e:  # KeyboardInterrupt, SystemExit: cancel, re-raised
+                if me._callback_error is None:
+                    me._callback_error = e
+                return ECANCELLED
+        return call
 
 
 # ---- Plan --------------------------------------------------------------------------------------

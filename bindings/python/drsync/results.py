@@ -9,7 +9,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-__all__ = ["Side", "Mode", "Progress", "SyncResult", "Step", "Change", "WorkloadState",
+__all__ = ["Side", "Mode", "Progress", "SyncResult", "VolumePair", "Step", "Change", "WorkloadState",
            "MigrationReport", "MigrationStatus", "PlannedStep", "StepPlan"]
 
 
@@ -71,6 +71,21 @@ class Progress:
     total: int
     files_done: int = 0
     files_total: int = 0
+
+
+@dataclass(frozen=True)
+class VolumePair:
+    """One PVC pair handed to a volume hook (``Migration.on_volume``): the sides, the API server
+    URLs, namespaces and PVC names (the same name on both sides)."""
+
+    from_side: Side
+    to_side: Side
+    from_server: str
+    from_namespace: str
+    from_pvc: str
+    to_server: str
+    to_namespace: str
+    to_pvc: str
 
 
 @dataclass

@@ -135,14 +135,20 @@ def leftovers(kubectl, ns: str) -> list:
 
 
 @pytest.fixture
-def app(require_real_nodes, namespaces, kubectl_source):
+def bare_app(require_real_nodes, namespaces, kubectl_source):
+    """The application running on the real node, its two volumes empty: (namespace, paths)."""
     ns = namespaces("data")
     kubectl_source("-n", ns, "apply", "-f", "-", stdin=app_manifests(require_real_nodes))
     wait_ready(kubectl_source, ns)
-    paths = {pvc: volume_path(kubectl_source, ns, pvc) for pvc in ("data", "data-db-0")}
-    for p in paths.values():
+    return ns, {pvc: volume_path(kubectl_source, ns, pvc) for pvc in ("data", "data-db-0")}
+
+
+@pytest.fixture
+def app(bare_app):
+    """The application with the dataset of write_dataset in both volumes."""
+    for p in bare_app[1].values():
         write_dataset(p)
-    return ns, paths
+    return bare_app
 
 
 def test_stage_copies_every_kind_of_file_then_only_what_changed(
@@ -302,4 +308,105 @@ def test_a_run_killed_during_the_copy_completes_when_run_again(
     dst = {pvc: volume_path(kubectl_dest, dns, pvc) for pvc in src}
     for pvc in src:
         assert tree(dst[pvc]) == tree(src[pvc]), pvc
+    assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []
+
+
+@pytest.fixture
+def full_volume(namespaces):
+    """A 16 MiB tmpfs for a hostPath PV: a destination volume that fills up."""
+    import subprocess
+    path = f"/tmp/drsync-full-{os.getpid()}-{time.time_ns()}"
+    os.makedirs(path)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", path], check=True)
+    yield path
+    subprocess.run(["umount", "-l", path], check=False)
+    os.rmdir(path)
+
+
+def test_a_full_destination_volume_is_a_clear_error(
+        require_real_nodes, app, full_volume, source, dest, kubectl_source,
+        kubectl_dest) -> None:
+    ns, src = app
+    dns = ns + "-dr"
+    before = tree(src["data"])
+    # The destination PVC "data" exists already, bound to the 16 MiB volume (Stage keeps it).
+    claim = kubectl_source.json("-n", ns, "get", "pvc", "data")
+    pv = f"{dns}-full"
+    kubectl_dest("create", "namespace", dns)
+    kubectl_dest("apply", "-f", "-", stdin=json.dumps({"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": pv},
+         "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                  "storageClassName": claim["spec"].get("storageClassName", ""),
+                  "hostPath": {"path": full_volume},
+                  "claimRef": {"namespace": dns, "name": "data"}}},
+        {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+         "metadata": {"name": "data", "namespace": dns},
+         "spec": {"accessModes": ["ReadWriteOnce"], "volumeName": pv,
+                  "storageClassName": claim["spec"].get("storageClassName", ""),
+                  "resources": {"requests": {"storage": "1Gi"}}}}]}))
+    try:
+        with drsync.Migration(source, ns, dest, dns, migrate_data=True,
+                              data_mover=mover_options(require_real_nodes), **FAST) as m:
+            staged = m.stage()
+        assert not staged.ok
+        volumes = {v.pvc: v for v in staged.volumes}
+        assert volumes["data-db-0"].ok, volumes["data-db-0"]
+        assert not volumes["data"].ok
+        assert volumes["data"].message.startswith("the destination volume is full"), volumes["data"]
+        assert "data: the destination volume is full" in staged.errors[0], staged.errors
+        assert tree(src["data"]) == before
+        assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []
+    finally:
+        kubectl_dest("delete", "namespace", dns, "--wait=true")
+        kubectl_dest("delete", "pv", pv, "--wait=true")
+
+
+def test_a_volume_hook_copies_each_pvc_pair_instead_of_the_mover(
+        bare_app, source, dest, kubectl_source, kubectl_dest) -> None:
+    ns, _ = bare_app
+    dns = ns + "-dr"
+    calls, progress = [], []
+
+    class Abort(BaseException):
+        """Not an Exception: cancels the mode (as a kill would) instead of failing one PVC."""
+
+    def promote(mig, pair, report):
+        calls.append(pair)
+        report(bytes_done=512, bytes_total=1024, files_done=1, files_total=2)
+        if pair.from_pvc == "data-db-0" and len(calls) == 2:
+            raise RuntimeError("replica not promoted")
+        if pair.from_pvc == "data-db-0" and len(calls) == 4:
+            raise Abort()
+        report(1024, 1024, 2, 2)
+
+    with drsync.Migration(source, ns, dest, dns, migrate_data=True, data_mover={"parallelism": 1},
+                          **FAST) as m:
+        m.on_volume(promote)
+        m.on_progress(lambda p: progress.append(p) if p.step == "migrate_data" else None)
+        staged = m.stage()
+        assert not staged.ok
+        volumes = {v.pvc: v for v in staged.volumes}
+        assert volumes["data"].ok and volumes["data"].message == "copied by the volume hook"
+        assert volumes["data"].bytes_total == 1024 and volumes["data"].files_total == 2
+        assert not volumes["data-db-0"].ok
+        assert volumes["data-db-0"].message == "RuntimeError: replica not promoted"
+        assert "data-db-0: RuntimeError: replica not promoted" in staged.errors[0]
+        assert sorted(c.from_pvc for c in calls) == ["data", "data-db-0"]
+        pair = next(c for c in calls if c.from_pvc == "data")
+        assert (pair.from_side, pair.to_side) == (drsync.Side.SOURCE, drsync.Side.DESTINATION)
+        assert (pair.from_namespace, pair.to_namespace, pair.to_pvc) == (ns, dns, "data")
+        assert (pair.from_server, pair.to_server) == (source.server, dest.server)
+        # The latest progress of each PVC reaches the callback (at least its last report).
+        assert any(p.object == "data" and p.total == 1024 and p.files_total == 2
+                   for p in progress), progress
+
+        # A failed Stage is finished: the next one hands every pair over again. A cancelled one
+        # (a kill) resumes: only the pairs not done yet.
+        with pytest.raises(Abort):
+            m.stage()
+        assert [c.from_pvc for c in calls[2:]] == ["data", "data-db-0"]
+        again = m.stage()
+        assert again.ok, again.errors
+        assert [c.from_pvc for c in calls[4:]] == ["data-db-0"]
+        assert any("data: copied before this run was interrupted" in w for w in again.warnings)
     assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []
