@@ -68,11 +68,11 @@ void print_report(std::FILE* out, std::FILE* err, const Outcome& o, LogLevel lev
   }
   for (const auto& line : r.readiness) fmt::print(out, "  ready: {}\n", line);
   for (const auto& v : r.volumes) {
+    std::string tail = v.ok ? (v.verify.empty() ? "" : "; verified " + v.verify) : ": " + v.message;
     fmt::print(v.ok ? out : err,
-               "  volume {} {}: {} of {} files sent, {} of {} bytes, {:.1f} s{}{}\n", v.pvc,
+               "  volume {} {}: {} of {} files sent, {} of {} bytes, {:.1f} s{}\n", v.pvc,
                v.ok ? "copied" : "FAILED", v.files_transferred, v.files_total, v.bytes_sent,
-               v.bytes_total, static_cast<double>(v.duration_ms) / 1000, v.ok ? "" : ": ",
-               v.ok ? v.verify : v.message);
+               v.bytes_total, static_cast<double>(v.duration_ms) / 1000, tail);
   }
   for (const auto& c : r.checks) {
     fmt::print(c.ok ? out : err, "  check {} {} ({}, from the {}): {}\n", c.name,

@@ -484,3 +484,90 @@ namespaces: [{{source: {ns}}}]
                      p.stdout), \
         p.stdout + p.stderr
     assert clusters.replicas("source", ns, "web") == 2 and clusters.replicas("dest", ns, "web") == 0
+
+
+# ---- PVC data on the real nodes -------------------------------------------------------------------
+
+def real_nodes(clusters):
+    with open(os.path.join(clusters.dir, "real-nodes.json")) as f:
+        info = json.load(f)
+    if not info.get("available"):
+        pytest.skip(f"real nodes unavailable: {info.get('reason')}")
+    return info
+
+
+def data_app(info):
+    label, taint = info["label"], info["taint"]
+    return f"""
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {{name: data}}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {{requests: {{storage: 1Gi}}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: app}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: app}}}}
+  template:
+    metadata: {{labels: {{app: app}}}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      nodeSelector: {{{label["key"]}: "{label["value"]}"}}
+      tolerations: [{{key: {taint["key"]}, operator: Equal, value: "{taint["value"]}",
+                     effect: {taint["effect"]}}}]
+      containers:
+      - name: app
+        image: {info["tools_image"]}
+        imagePullPolicy: Never
+        command: [sh, -c, "echo written-by-the-app > /data/hello.txt; exec sleep 100000"]
+        volumeMounts: [{{name: data, mountPath: /data}}]
+      volumes: [{{name: data, persistentVolumeClaim: {{claimName: data}}}}]
+"""
+
+
+def host_path(clusters, cluster, ns, pvc):
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        pv = clusters.jsonpath(cluster, ns, "pvc/" + pvc, ".spec.volumeName")
+        if pv and clusters.jsonpath(cluster, ns, "pvc/" + pvc, ".status.phase") == "Bound":
+            return clusters.kubectl(cluster, "get", "pv", pv,
+                                    "-o", "jsonpath={.spec.hostPath.path}").stdout
+        time.sleep(0.5)
+    raise AssertionError(f"{cluster} PVC {ns}/{pvc} not bound")
+
+
+def test_migrate_pvc_data_copies_volumes_and_names_a_failure(clusters, namespaces):
+    info = real_nodes(clusters)
+    ns = namespaces("data")
+    deploy(clusters, ns, data_app(info))
+    src = host_path(clusters, "source", ns, "data")
+    deadline = time.time() + 120
+    while clusters.ready("source", ns, "app") < 1 and time.time() < deadline:
+        time.sleep(0.5)
+    mover = ["--mover-image", info["tools_image"],
+             "--mover-node-selector", f"{info['label']['key']}={info['label']['value']}",
+             "--mover-toleration",
+             f"{info['taint']['key']}={info['taint']['value']}:{info['taint']['effect']}"]
+    p = ok(clusters.drsync("--mode=Stage", *pair_args(clusters, ns), "--migrate-pvc-data",
+                           "--data-verify", "full", *mover))
+    assert re.search(r"volume data copied: 1 of \d+ files sent, .*; verified full: 1 files "
+                     r"compared, 0 differ\n", p.stdout), p.stdout
+    dst = host_path(clusters, "dest", ns, "data")
+    with open(os.path.join(dst, "hello.txt")) as f:
+        assert f.read() == "written-by-the-app\n"
+    with open(os.path.join(src, "hello.txt")) as f:
+        assert f.read() == "written-by-the-app\n"
+
+    image = ["--mover-image", "drsync.local/no-such-image:1"] + mover[2:]
+    p = clusters.drsync("--mode=Stage", *pair_args(clusters, ns), "--migrate-pvc-data", *image)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "volume data FAILED" in p.stdout + p.stderr, p.stdout + p.stderr
+    assert "no-such-image" in p.stdout + p.stderr
+    for cluster in ("source", "dest"):
+        left = clusters.kubectl(cluster, "-n", ns, "get", "pods,jobs,services,secrets",
+                                "-l", "drsync.io/mover", "-o", "name").stdout
+        assert left == "", left
