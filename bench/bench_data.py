@@ -37,10 +37,10 @@ import drsync
 MIB = 1024 * 1024
 
 
-def kubectl(env, kubeconfig, *args, stdin=None):
+def kubectl(env, kubeconfig, *args, stdin=None, check=True):
     p = subprocess.run([env["KUBECTL"], "--kubeconfig", kubeconfig, *args], input=stdin,
                        capture_output=True, text=True, timeout=300)
-    if p.returncode != 0:
+    if check and p.returncode != 0:
         raise SystemExit(f"kubectl {' '.join(args)}: {p.stderr.strip()}")
     return p.stdout
 
@@ -163,7 +163,7 @@ def stage(source, dest, ns, info):
 
 def row(name, seconds, size, base=None):
     mibs = size / MIB / seconds
-    ratio = f"{(size / seconds) / (size / base):.2f}x" if base else "1.00x"
+    ratio = f"{base / seconds:.2f}x" if base else "1.00x"
     return f"| {name} | {seconds:.2f} | {mibs:.0f} | {ratio} |"
 
 
@@ -200,12 +200,15 @@ def main():
         print(f"load average: {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores\n")
         print("| copy | seconds | MiB/s | vs local rsync -a |")
         print("| --- | ---: | ---: | ---: |")
+        fixed = {pvc: idle[pvc].duration_ms / 1000 for pvc in idle}
         labels = {"big": f"one {a.big_mib} MiB file",
                   "small": f"{a.small_files:,} small files ({sizes['small'] / MIB:.0f} MiB)"}
         for pvc in ("big", "small"):
             print(row(f"{labels[pvc]}: local `rsync -a` (baseline)", base[pvc], sizes[pvc]))
-            print(row(f"{labels[pvc]}: mover, first copy", first[pvc].duration_ms / 1000,
-                      sizes[pvc], base[pvc]))
+            seconds = first[pvc].duration_ms / 1000
+            print(row(f"{labels[pvc]}: mover, first copy", seconds, sizes[pvc], base[pvc]))
+            print(row(f"{labels[pvc]}: mover, first copy minus its fixed cost",
+                      max(0.01, seconds - fixed[pvc]), sizes[pvc], base[pvc]))
         print("\n| re-copy after 1% changed | first copy s | re-copy s | re-copy / first | "
               "bytes sent / total | nothing changed s (fixed cost) |")
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
@@ -218,8 +221,8 @@ def main():
               f"again {again_total:.2f} s")
     finally:
         if not a.keep:
-            kubectl(env, skc, "delete", "namespace", ns, "--wait=false")
-            kubectl(env, dkc, "delete", "namespace", ns + "-dr", "--wait=false")
+            kubectl(env, skc, "delete", "namespace", ns, "--wait=false", check=False)
+            kubectl(env, dkc, "delete", "namespace", ns + "-dr", "--wait=false", check=False)
     return 0
 
 

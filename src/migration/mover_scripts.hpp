@@ -21,7 +21,8 @@ inline constexpr const char* kRsyncScript = R"sh(set -u
 printf '%s\n' "$DRSYNC_EXCLUDES" | sed '/^$/d' > /tmp/excludes
 ssh_cmd="ssh -p $DRSYNC_PORT -i /keys/id -o UserKnownHostsFile=/keys/known_hosts \
 -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=15 \
--o ServerAliveCountMax=4 -o LogLevel=ERROR"
+-o ServerAliveCountMax=4 -o LogLevel=ERROR -o Compression=no -T -x \
+-o Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com"
 bw=; [ "$DRSYNC_BWLIMIT" != 0 ] && bw="--bwlimit=$DRSYNC_BWLIMIT"
 # A new Service's NodePort may take a moment to be routed: retry the first connection.
 i=0
