@@ -12,11 +12,13 @@
 #include <drsync/migration.hpp>
 
 #include "data_flags.hpp"
+#include "flags.hpp"
 
 namespace drsync_cli {
 
-enum class Command { Run, Status, Preflight, Help, Version, VersionJson };
+enum class Command { Run, Status, Preflight, Help, Version, VersionJson, Completion, Man };
 enum class LogLevel { Debug, Info, Warn, Error };
+enum class LogFormat { Text, Json };
 enum class OutputFormat { Text, Json };
 
 struct CliOptions {
@@ -34,6 +36,8 @@ struct CliOptions {
   std::string source_context, dest_context;
   std::string source_namespace, dest_namespace;
   std::string plan_file;
+  // --kubectl-side: that side is kubectl's cluster, its loading rules when no flag names a file.
+  std::optional<drsync::Side> kubectl_side;
 
   // What is copied.
   std::optional<bool> include_custom_resources;
@@ -64,6 +68,8 @@ struct CliOptions {
 
   // Output.
   LogLevel log_level = LogLevel::Info;
+  LogFormat log_format = LogFormat::Text;
+  std::string completion_shell;  // `drsync completion bash|zsh`
   OutputFormat output = OutputFormat::Text;
   std::string report_file;
 };
@@ -73,5 +79,17 @@ CliOptions parse_command_line(int argc, const char* const* argv);
 
 // `drsync --help`, `drsync activate --help`, ...
 std::string usage_text(const CliOptions& cli);
+
+// The tables every description of the command line is generated from (--help, the man page,
+// shell completion): the flags of the two-cluster modes and of activate/deactivate, the
+// subcommands, and the modes.
+struct NamedText {
+  const char* name;
+  const char* text;
+};
+const std::vector<FlagSpec>& mode_flag_specs();
+const std::vector<FlagSpec>& single_flag_specs();
+const std::vector<NamedText>& subcommands();
+const std::vector<NamedText>& modes();
 
 }  // namespace drsync_cli

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <cstdlib>
+#include <initializer_list>
 #include <string_view>
 
 #include "cli_options.hpp"
@@ -14,16 +15,38 @@ namespace {
 
 using K = FlagKind;
 
-// The PVC data flags (data_flags.cpp) come before --use-standby-pvcs and the help flags.
-std::vector<FlagSpec> with_data_flags(std::vector<FlagSpec> list) {
-  auto at = std::find_if(list.begin(), list.end(),
-                         [](const FlagSpec& s) { return s.name == "use-standby-pvcs"; });
-  list.insert(at, data_flag_specs().begin(), data_flag_specs().end());
+std::vector<FlagSpec> joined(std::initializer_list<std::vector<FlagSpec>> parts) {
+  std::vector<FlagSpec> out;
+  for (const auto& part : parts) out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+
+// What both the two-cluster modes and activate/deactivate print, and how.
+const std::vector<FlagSpec>& output_flag_specs() {
+  static const std::vector<FlagSpec> list = {
+      {"dry-run", K::Bool, "", "show what would be done; write nothing"},
+      {"report", K::Value, "FILE", "write the report to FILE (.json or .md)"},
+      {"output", K::Value, "FORMAT", "text (default) or json on stdout", "", {"text", "json"}},
+      {"log-level",
+       K::Value,
+       "LEVEL",
+       "debug, info (default), warn or error",
+       "",
+       {"debug", "info", "warn", "error"}},
+      {"log-format",
+       K::Value,
+       "FORMAT",
+       "log lines on stderr: text (default) or json",
+       "",
+       {"text", "json"}},
+  };
   return list;
 }
 
-const std::vector<FlagSpec>& specs() {
-  static const std::vector<FlagSpec> list = with_data_flags({
+}  // namespace
+
+const std::vector<FlagSpec>& mode_flag_specs() {
+  static const std::vector<FlagSpec> cluster_and_copy = {
       {"source-kubeconfig", K::Value, "FILE", "kubeconfig of the source cluster"},
       {"dest-kubeconfig", K::Value, "FILE", "kubeconfig of the destination cluster"},
       {"source-context", K::Value, "NAME", "context in the source kubeconfig (default: current)"},
@@ -31,7 +54,21 @@ const std::vector<FlagSpec>& specs() {
        "context in the destination kubeconfig (default: current)"},
       {"source-namespace", K::Value, "NS", "namespace in the source cluster"},
       {"dest-namespace", K::Value, "NS", "namespace in the destination (default: the source's)"},
-      {"mode", K::Value, "MODE", "Stage, Cutover or Failback"},
+      {"kubeconfig", K::Value, "FILE",
+       "kubectl's cluster (kubectl plugin): the kubeconfig of the --kubectl-side"},
+      {"context", K::Value, "NAME", "kubectl's cluster (kubectl plugin): its context"},
+      {"kubectl-side",
+       K::Value,
+       "SIDE",
+       "which side kubectl's cluster is: source or dest; its flags default to kubectl's",
+       "",
+       {"source", "dest"}},
+      {"mode",
+       K::Value,
+       "MODE",
+       "Stage, Cutover or Failback",
+       "",
+       {"Stage", "Cutover", "Failback"}},
       {"plan", K::Value, "FILE", "DR plan: run the mode for every namespace pair of the plan"},
       {"include-custom-resources", K::Bool, "", "also copy custom resources (default false)"},
       {"resource-types", K::Value, "LIST", "copy only these types (comma-separated)"},
@@ -41,8 +78,12 @@ const std::vector<FlagSpec>& specs() {
       {"exclude-cluster-resources", K::Bool, "",
        "do not copy the ClusterRoles and ClusterRoleBindings of the namespace's ServiceAccounts"},
       {"resource-modifiers", K::Value, "FILE", "Velero-format resource modifier rules"},
-      {"unmanaged", K::Value, "POLICY",
-       "destination objects drsync did not create: skip (default), adopt or fail"},
+      {"unmanaged",
+       K::Value,
+       "POLICY",
+       "destination objects drsync did not create: skip (default), adopt or fail",
+       "",
+       {"skip", "adopt", "fail"}},
       {"image-map", K::Repeated, "OLD=NEW", "rewrite an image registry prefix (repeatable)"},
       {"storage-class-map", K::Repeated, "OLD=NEW", "rename a PVC storage class (repeatable)"},
       {"workloads", K::Value, "LIST", "act only on these workloads (name or type/name)"},
@@ -57,22 +98,22 @@ const std::vector<FlagSpec>& specs() {
        "start workload NAME at N replicas, whatever was recorded (repeatable)"},
       {"leave-unrecorded-stopped", K::Bool, "",
        "leave stopped workloads with no recorded count stopped instead of failing"},
-      {"dry-run", K::Bool, "", "show what would be done; write nothing"},
-      {"report", K::Value, "FILE", "write the report to FILE (.json or .md)"},
-      {"output", K::Value, "FORMAT", "text (default) or json on stdout"},
-      {"log-level", K::Value, "LEVEL", "debug, info (default), warn or error"},
-      {"use-standby-pvcs", K::Bool, "", "DR-Syncer: standby PVCs (not supported yet)"},
-      {"version", K::Bool, "", "print the version and exit"},
-      {"version-json", K::Bool, "", "print the version as JSON and exit"},
-      {"help", K::Bool, "", "show this help"},
-      {"h", K::Bool, "", "show this help", "help"},
-  });
+  };
+  static const std::vector<FlagSpec> list =
+      joined({cluster_and_copy,
+              output_flag_specs(),
+              data_flag_specs(),
+              {{"use-standby-pvcs", K::Bool, "", "DR-Syncer: standby PVCs (not supported yet)"},
+               {"version", K::Bool, "", "print the version and exit"},
+               {"version-json", K::Bool, "", "print the version as JSON and exit"},
+               {"help", K::Bool, "", "show this help"},
+               {"h", K::Bool, "", "show this help", "help"}}});
   return list;
 }
 
 // `drsync activate` / `drsync deactivate`: kubectl's names for the cluster and namespace flags.
-const std::vector<FlagSpec>& single_specs() {
-  static const std::vector<FlagSpec> list = {
+const std::vector<FlagSpec>& single_flag_specs() {
+  static const std::vector<FlagSpec> cluster_and_modes = {
       {"kubeconfig", K::Value, "FILE", "kubeconfig of the cluster (default: kubectl's rules)"},
       {"context", K::Value, "NAME", "context in the kubeconfig (default: current)"},
       {"namespace", K::Repeated, "NS", "namespace to act on (repeatable, or comma-separated)"},
@@ -89,29 +130,59 @@ const std::vector<FlagSpec>& single_specs() {
        "leave stopped workloads with no recorded count stopped instead of failing"},
       {"wait-timeout", K::Value, "DURATION", "how long to wait for readiness (default 5m)"},
       {"force", K::Bool, "", "override fencing and pending-operation refusals"},
-      {"dry-run", K::Bool, "", "show what would be done; write nothing"},
-      {"report", K::Value, "FILE", "write the report to FILE (.json or .md)"},
-      {"output", K::Value, "FORMAT", "text (default) or json on stdout"},
-      {"log-level", K::Value, "LEVEL", "debug, info (default), warn or error"},
-      {"help", K::Bool, "", "show this help"},
-      {"h", K::Bool, "", "show this help", "help"},
   };
+  static const std::vector<FlagSpec> list = joined(
+      {cluster_and_modes,
+       output_flag_specs(),
+       {{"help", K::Bool, "", "show this help"}, {"h", K::Bool, "", "show this help", "help"}}});
   return list;
 }
 
-// The subcommand named by argv[1], if any.
+namespace {
+
 struct Subcommand {
   const char* name;
   Command command;
   std::optional<drsync::Mode> mode;
+  const char* text;
 };
 constexpr Subcommand kSubcommands[] = {
-    {"status", Command::Status, std::nullopt},
-    {"preflight", Command::Preflight, std::nullopt},
-    {"activate", Command::Run, drsync::Mode::Activate},
-    {"deactivate", Command::Run, drsync::Mode::Deactivate},
+    {"status", Command::Status, std::nullopt,
+     "where a namespace pair stands: active side, recorded counts, a pending operation"},
+    {"preflight", Command::Preflight, std::nullopt,
+     "what in the destination would block or degrade a recovery"},
+    {"activate", Command::Run, drsync::Mode::Activate,
+     "one cluster: start its stopped workloads at their recorded counts"},
+    {"deactivate", Command::Run, drsync::Mode::Deactivate,
+     "one cluster: stop its workloads, recording their counts"},
+    {"completion", Command::Completion, std::nullopt,
+     "print the bash or zsh completion script: drsync completion bash|zsh"},
+    {"man", Command::Man, std::nullopt, "print the manual page (roff)"},
 };
 
+}  // namespace
+
+const std::vector<NamedText>& subcommands() {
+  static const std::vector<NamedText> list = [] {
+    std::vector<NamedText> out;
+    for (const auto& s : kSubcommands) out.push_back({s.name, s.text});
+    return out;
+  }();
+  return list;
+}
+
+const std::vector<NamedText>& modes() {
+  static const std::vector<NamedText> list = {
+      {"Stage", "copy the namespace into the destination, workloads stopped (0 replicas)"},
+      {"Cutover", "sync, stop the source, start the destination at the recorded counts"},
+      {"Failback", "stop the destination, start the source again at its original counts"},
+  };
+  return list;
+}
+
+namespace {
+
+// The subcommand named by argv[1], if any.
 const Subcommand* subcommand_of(int argc, const char* const* argv) {
   if (argc < 2) return nullptr;
   for (const auto& sub : kSubcommands) {
@@ -183,15 +254,17 @@ void check_unsupported(const ParsedFlags& f, CliOptions& o) {
   if (f.boolean("use-standby-pvcs")) o.unsupported.push_back("--use-standby-pvcs");
 }
 
-// --output, --report, --log-level (DEBUG=true in the environment means debug, as DR-Syncer's).
+// --output, --log-format, --report.
 void parse_output_flags(const ParsedFlags& f, CliOptions& o) {
-  std::string output = f.last("output", "text");
-  if (output == "text")
-    o.output = OutputFormat::Text;
-  else if (output == "json")
-    o.output = OutputFormat::Json;
-  else
-    throw UsageError(fmt::format("invalid --output \"{}\": must be text or json", output));
+  // text or json, for --output and --log-format alike.
+  auto json = [&f](const char* flag) {
+    std::string value = f.last(flag, "text");
+    if (value != "text" && value != "json")
+      throw UsageError(fmt::format("invalid --{} \"{}\": must be text or json", flag, value));
+    return value == "json";
+  };
+  o.output = json("output") ? OutputFormat::Json : OutputFormat::Text;
+  o.log_format = json("log-format") ? LogFormat::Json : LogFormat::Text;
   o.report_file = f.last("report");
   if (!o.report_file.empty()) {
     auto dot = o.report_file.rfind('.');
@@ -223,11 +296,33 @@ void parse_mode_flags(const ParsedFlags& f, CliOptions& o) {
   parse_output_flags(f, o);
 }
 
+// As a kubectl plugin: kubectl's --kubeconfig / --context (or its loading rules) are one side's
+// cluster, the side --kubectl-side names; that side's own flags win.
+void parse_kubectl_side(const ParsedFlags& f, CliOptions& o) {
+  const std::string side = f.last("kubectl-side");
+  if (side.empty()) {
+    if (f.has("kubeconfig") || f.has("context")) {
+      throw UsageError(
+          "--kubeconfig / --context name kubectl's cluster: say which side it is with "
+          "--kubectl-side source|dest (or use --source-kubeconfig / --dest-kubeconfig)");
+    }
+    return;
+  }
+  if (side != "source" && side != "dest")
+    throw UsageError(fmt::format("invalid --kubectl-side \"{}\": must be source or dest", side));
+  o.kubectl_side = side == "source" ? drsync::Side::Source : drsync::Side::Destination;
+  auto& kubeconfig = side == "source" ? o.source_kubeconfig : o.dest_kubeconfig;
+  auto& context = side == "source" ? o.source_context : o.dest_context;
+  if (kubeconfig.empty()) kubeconfig = f.last("kubeconfig");
+  if (context.empty()) context = f.last("context");
+}
+
 void parse_run_flags(const ParsedFlags& f, CliOptions& o) {
   o.source_kubeconfig = f.last("source-kubeconfig");
   o.dest_kubeconfig = f.last("dest-kubeconfig");
   o.source_context = f.last("source-context");
   o.dest_context = f.last("dest-context");
+  parse_kubectl_side(f, o);
   o.source_namespace = f.last("source-namespace");
   o.dest_namespace = f.last("dest-namespace");
   o.plan_file = f.last("plan");
@@ -262,6 +357,17 @@ void parse_single_flags(const ParsedFlags& f, CliOptions& o) {
   parse_mode_flags(f, o);
 }
 
+// `drsync completion bash|zsh`, `drsync man`: no flags.
+void parse_generator_args(int argc, const char* const* argv, CliOptions& o) {
+  if (o.command == Command::Man) {
+    if (argc > 2) throw UsageError("drsync man takes no arguments");
+    return;
+  }
+  if (argc != 3 || (std::string_view(argv[2]) != "bash" && std::string_view(argv[2]) != "zsh"))
+    throw UsageError("usage: drsync completion bash|zsh");
+  o.completion_shell = argv[2];
+}
+
 }  // namespace
 
 CliOptions parse_command_line(int argc, const char* const* argv) {
@@ -271,8 +377,13 @@ CliOptions parse_command_line(int argc, const char* const* argv) {
     o.command = sub->command;
     o.mode = sub->mode;
   }
+  if (o.command == Command::Completion || o.command == Command::Man) {
+    parse_generator_args(argc, argv, o);
+    return o;
+  }
   bool single = o.mode == drsync::Mode::Activate || o.mode == drsync::Mode::Deactivate;
-  ParsedFlags f = parse_flags(single ? single_specs() : specs(), argc, argv, sub ? 2 : 1);
+  ParsedFlags f =
+      parse_flags(single ? single_flag_specs() : mode_flag_specs(), argc, argv, sub ? 2 : 1);
   if (f.boolean("help")) {
     o.command = Command::Help;
     return o;
@@ -309,6 +420,12 @@ std::string visible_help(const std::vector<FlagSpec>& specs) {
   return flags_help(visible);
 }
 
+std::string named_list(const std::vector<NamedText>& list) {
+  std::string out;
+  for (const auto& item : list) out += fmt::format("  {:<12}{}\n", item.name, item.text);
+  return out;
+}
+
 std::string single_usage_text(drsync::Mode mode) {
   bool activate = mode == drsync::Mode::Activate;
   return fmt::format(
@@ -325,7 +442,7 @@ std::string single_usage_text(drsync::Mode mode) {
       activate ? "activate" : "deactivate",
       activate ? "start every stopped workload at its recorded replica count"
                : "stop every workload, recording its replica count",
-      activate ? " | --all-namespaces" : "", visible_help(single_specs()));
+      activate ? " | --all-namespaces" : "", visible_help(single_flag_specs()));
 }
 
 }  // namespace
@@ -346,18 +463,15 @@ std::string usage_text(const CliOptions& cli) {
       "  drsync activate|deactivate [--kubeconfig FILE] -n NS | --all-namespaces (see --help)\n"
       "\n"
       "Modes:\n"
-      "  Stage       copy the namespace into the destination, workloads stopped (0 replicas)\n"
-      "  Cutover     sync, stop the source, start the destination at the recorded counts\n"
-      "  Failback    stop the destination, start the source again at its original counts\n"
-      "  activate    one cluster: start its stopped workloads at their recorded counts\n"
-      "  deactivate  one cluster: stop its workloads, recording their counts\n"
-      "\n"
+      "{}\n"
+      "Subcommands:\n"
+      "{}\n"
       "Flags:\n"
       "{}\n"
       "Exit codes: 0 success, 1 failure, 2 usage error, 3 refused (fencing or a pending "
       "operation).\n"
       "Documentation: docs/cli.md\n",
-      visible_help(specs()));
+      named_list(modes()), named_list(subcommands()), visible_help(mode_flag_specs()));
 }
 
 }  // namespace drsync_cli

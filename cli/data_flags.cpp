@@ -66,10 +66,19 @@ const std::vector<FlagSpec>& data_flag_specs() {
       {"mover-image", K::Value, "IMAGE", "data mover image (rsync, OpenSSH)"},
       {"mover-node-selector", K::Repeated, "K=V", "data mover Pods' node selector (repeatable)"},
       {"mover-toleration", K::Repeated, "K=V:EFFECT", "data mover Pods' toleration (repeatable)"},
-      {"mover-service-type", K::Value, "TYPE",
-       "how the source reaches the destination's mover: NodePort, LoadBalancer or ClusterIP"},
+      {"mover-service-type",
+       K::Value,
+       "TYPE",
+       "how the source reaches the destination's mover: NodePort, LoadBalancer or ClusterIP",
+       "",
+       {"NodePort", "LoadBalancer", "ClusterIP"}},
       {"mover-parallelism", K::Value, "N", "PVCs copied at once (default 2)"},
-      {"data-verify", K::Value, "MODE", "after the copy compare checksums: none, sample or full"},
+      {"data-verify",
+       K::Value,
+       "MODE",
+       "after the copy compare checksums: none, sample or full",
+       "",
+       {"none", "sample", "full"}},
   };
   return list;
 }

@@ -22,18 +22,21 @@ enum class FlagKind { Bool, Value, Repeated };
 
 struct FlagSpec {
   FlagSpec(std::string name_, FlagKind kind_, std::string arg_, std::string help_,
-           std::string alias_of_ = {})
+           std::string alias_of_ = {}, std::vector<std::string> choices_ = {})
       : name(std::move(name_)),
         kind(kind_),
         arg(std::move(arg_)),
         help(std::move(help_)),
-        alias_of(std::move(alias_of_)) {}
+        alias_of(std::move(alias_of_)),
+        choices(std::move(choices_)) {}
 
   std::string name;  // without dashes
   FlagKind kind = FlagKind::Value;
   std::string arg;  // placeholder in the help text ("FILE"), empty for booleans
   std::string help;
   std::string alias_of;  // "-n" is "--namespace": values are stored under that name
+  // The values a closed-set flag takes (shell completion, the man page); the parser checks them.
+  std::vector<std::string> choices;
 };
 
 struct ParsedFlags {

@@ -1,5 +1,7 @@
 #include "progress.hpp"
 
+#include "log_line.hpp"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -23,8 +25,8 @@ bool waiting_step(const std::string& step) {
 
 }  // namespace
 
-Progress::Progress(std::FILE* out, bool tty, LogLevel level)
-    : out_(out), tty_(tty), level_(level) {}
+Progress::Progress(std::FILE* out, bool tty, LogLevel level, LogFormat format)
+    : out_(out), tty_(tty && format == LogFormat::Text), level_(level), format_(format) {}
 
 void Progress::attach(drsync::MigrationOptions& options) {
   if (level_ == LogLevel::Warn || level_ == LogLevel::Error) return;
@@ -52,6 +54,11 @@ void Progress::end() {
 }
 
 void Progress::line(const std::string& text) {
+  if (format_ == LogFormat::Json) {
+    std::fputs(json_log_line("info", text).c_str(), out_);
+    std::fflush(out_);
+    return;
+  }
   if (open_) std::fputs("\r\033[K", out_);
   std::fputs(text.c_str(), out_);
   std::fputs("\n", out_);

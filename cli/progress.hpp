@@ -17,8 +17,8 @@ namespace drsync_cli {
 class Progress {
  public:
   // `tty`: draw bars (isatty(stderr)); `level`: debug prints every event in plain mode, warn
-  // and error print nothing.
-  Progress(std::FILE* out, bool tty, LogLevel level);
+  // and error print nothing; `format` json: one JSON object per line, never bars.
+  Progress(std::FILE* out, bool tty, LogLevel level, LogFormat format = LogFormat::Text);
 
   // Installs the callbacks into `options` (keeps any step_hook already set).
   void attach(drsync::MigrationOptions& options);
@@ -39,6 +39,7 @@ class Progress {
   std::FILE* out_;
   bool tty_;
   LogLevel level_;
+  LogFormat format_;
   std::mutex mutex_;
   bool open_ = false;        // a bar line is on screen without its newline
   bool fresh_ = false;       // the step just began (its announcement event is next)

@@ -38,12 +38,14 @@ void check_flags(const CliOptions& cli) {
   }
   if (cli.plan_file.empty()) {
     if (cli.source_namespace.empty()) throw UsageError("--source-namespace is required");
-    if (cli.source_kubeconfig.empty() && cli.source_context.empty()) {
+    const bool kubectl_source = cli.kubectl_side == drsync::Side::Source;
+    const bool kubectl_dest = cli.kubectl_side == drsync::Side::Destination;
+    if (cli.source_kubeconfig.empty() && cli.source_context.empty() && !kubectl_source) {
       throw UsageError(
           "--source-kubeconfig is required (or --source-context, to use a context "
           "of $KUBECONFIG or ~/.kube/config)");
     }
-    if (cli.dest_kubeconfig.empty() && cli.dest_context.empty()) {
+    if (cli.dest_kubeconfig.empty() && cli.dest_context.empty() && !kubectl_dest) {
       throw UsageError(
           "--dest-kubeconfig is required (or --dest-context, to use a context of "
           "$KUBECONFIG or ~/.kube/config)");

@@ -27,6 +27,10 @@ const char* arch() {
 
 }  // namespace
 
+std::string version_number() {
+  return DRSYNC_CLI_VERSION;
+}
+
 std::string version_text() {
   return fmt::format("Version: {}, GitCommit: {}, BuildTime: {}", DRSYNC_CLI_VERSION,
                      DRSYNC_CLI_GIT_COMMIT, DRSYNC_CLI_BUILD_TIME);

@@ -92,13 +92,17 @@ set(DRSYNC_LIBRARY_SOURCES
     src/transform/strip_server_fields.cpp
 )
 
-# The drsync command line's parser: command line -> CliOptions, no server and no library calls
-# beyond option types (the CLI, its unit tests in tests/CMakeLists.txt, fuzz_cli_flags).
+# The drsync command line's units without I/O: the parser, what is generated from its tables
+# (completion, man page), log lines; no server and no library calls beyond option types (the
+# CLI, its unit tests in tests/CMakeLists.txt, fuzz_cli_flags).
 set(DRSYNC_CLI_PARSER_SOURCES
     cli/command_line.cpp
+    cli/completion.cpp
     cli/data_flags.cpp
     cli/duration.cpp
     cli/flags.cpp
+    cli/log_line.cpp
+    cli/man_page.cpp
 )
 
 # The rest of the drsync command line (cli/CMakeLists.txt).
@@ -145,6 +149,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
 set(DRSYNC_CLI_TEST_SOURCES
     tests/catch_main.cpp
     tests/unit/test_cli_flags.cpp
+    tests/unit/test_cli_generated.cpp
 )
 
 # End-to-end tests against two real clusters (tests/CMakeLists.txt; e2e/migrate_child.cpp is a

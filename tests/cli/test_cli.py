@@ -571,3 +571,54 @@ def test_migrate_pvc_data_copies_volumes_and_names_a_failure(clusters, namespace
         left = clusters.kubectl(cluster, "-n", ns, "get", "pods,jobs,services,secrets",
                                 "-l", "drsync.io/mover", "-o", "name").stdout
         assert left == "", left
+
+
+# ---- kubectl plugin, completion, man page, JSON logs ------------------------------------------------
+
+def test_kubectl_plugin_runs_a_mode_with_kubectls_cluster_and_json_logs(clusters, namespaces):
+    import subprocess
+    ns = namespaces("plugin")
+    deploy(clusters, ns)
+    env = {**os.environ, "KUBECONFIG": clusters.kubeconfig("source"),
+           "PATH": os.path.dirname(clusters.cli) + os.pathsep + os.environ.get("PATH", "")}
+    p = subprocess.run([clusters.kubectl_bin, "drsync", "--mode=Stage", "--kubectl-side=source",
+                        "--dest-kubeconfig", clusters.kubeconfig("dest"), "--source-namespace", ns,
+                        "--log-format=json", "--log-level=debug"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert clusters.namespace_exists("dest", ns)
+    logs = [json.loads(line) for line in p.stderr.splitlines() if line.strip()]
+    assert logs and all(set(e) == {"time", "level", "msg"} for e in logs), p.stderr
+    assert any(e["msg"].startswith("sync: ok") for e in logs), p.stderr
+    # A failure is a JSON line too, with its level.
+    p = subprocess.run([clusters.kubectl_bin, "drsync", "--mode=Cutover", "--kubectl-side=source",
+                        "--dest-kubeconfig", "/nonexistent.kubeconfig", "--source-namespace", ns,
+                        "--log-format=json"], capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 1, p.stdout + p.stderr
+    last = json.loads(p.stderr.strip().splitlines()[-1])
+    assert last["level"] == "error" and "nonexistent.kubeconfig" in last["msg"]
+
+
+def complete(clusters, *words):
+    import subprocess
+    script = subprocess.run([clusters.cli, "completion", "bash"], capture_output=True, text=True,
+                            check=True).stdout
+    program = (f"{script}\nCOMP_WORDS=({' '.join(repr(w) for w in words)}); "
+               f"COMP_CWORD={len(words) - 1}; _drsync; printf '%s\\n' \"${{COMPREPLY[@]}}\"")
+    return subprocess.run(["bash", "-c", program], capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
+def test_bash_completion_and_man_page(clusters):
+    import subprocess
+    assert complete(clusters, "drsync", "--mod") == ["--mode"]
+    assert complete(clusters, "drsync", "--mode", "=", "C") == ["Cutover"]
+    assert complete(clusters, "drsync", "--log-format", "") == ["text", "json"]
+    assert complete(clusters, "drsync", "act") == ["activate"]
+    assert "--all-namespaces" in complete(clusters, "drsync", "activate", "--all")
+    assert "--all-namespaces" not in complete(clusters, "drsync", "--all")
+    man = subprocess.run([clusters.cli, "man"], capture_output=True, text=True, check=True).stdout
+    assert man.startswith(".TH DRSYNC 1")
+    assert "\\-\\-migrate\\-pvc\\-data" in man and "\\-\\-kubectl\\-side" in man
+    p = subprocess.run([clusters.cli, "completion", "fish"], capture_output=True, text=True)
+    assert p.returncode == 2 and "bash|zsh" in p.stderr

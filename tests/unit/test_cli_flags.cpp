@@ -9,16 +9,11 @@
 
 #include "../../cli/cli_options.hpp"
 #include "../../cli/flags.hpp"
+#include "cli_parse.hpp"
 
 using namespace drsync_cli;
 
 namespace {
-
-CliOptions parse(std::initializer_list<const char*> args) {
-  std::vector<const char*> argv{"drsync"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return parse_command_line(static_cast<int>(argv.size()), argv.data());
-}
 
 // The options a dr-syncer-cli command line sets, as one comparable string.
 std::string summary(const CliOptions& o) {
