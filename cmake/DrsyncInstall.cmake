@@ -3,16 +3,23 @@
 # pkg-config files (drsync, drsync-static). tests/install/check builds consumers of all of them.
 set(DRSYNC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/drsync)
 
+# Install components (the Debian packages of cmake/DrsyncPackage.cmake): runtime (the shared
+# library), dev (headers, the .so link, the archive, CMake and pkg-config files), cli (cli/).
 install(TARGETS drsync EXPORT drsyncTargets
-        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(EXPORT drsyncTargets NAMESPACE drsync:: DESTINATION ${DRSYNC_CMAKE_DIR})
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime NAMELINK_COMPONENT dev
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+install(EXPORT drsyncTargets NAMESPACE drsync:: DESTINATION ${DRSYNC_CMAKE_DIR} COMPONENT dev)
 if(TARGET drsync_static)
-  install(TARGETS drsync_static EXPORT drsyncStaticTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  install(EXPORT drsyncStaticTargets NAMESPACE drsync:: DESTINATION ${DRSYNC_CMAKE_DIR})
+  install(TARGETS drsync_static EXPORT drsyncStaticTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev)
+  install(EXPORT drsyncStaticTargets NAMESPACE drsync:: DESTINATION ${DRSYNC_CMAKE_DIR}
+          COMPONENT dev)
 endif()
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/drsync DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(FILES ${PROJECT_SOURCE_DIR}/capi/drsync.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/drsync)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/drsync DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+        COMPONENT dev)
+install(FILES ${PROJECT_SOURCE_DIR}/capi/drsync.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/drsync
+        COMPONENT dev)
 
 if(DRSYNC_BUILD_SHARED)
   set(DRSYNC_LIBRARY_KIND "shared: libdrsync.so")
@@ -25,7 +32,7 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/drsyncConfig.cmake.in 
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/drsyncConfigVersion.cmake
                                  COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/drsyncConfig.cmake ${PROJECT_BINARY_DIR}/drsyncConfigVersion.cmake
-        DESTINATION ${DRSYNC_CMAKE_DIR})
+        DESTINATION ${DRSYNC_CMAKE_DIR} COMPONENT dev)
 
 # pkg-config files.
 #   drsync         the library as built (-ldrsync), with the usual convention for its dependencies:
@@ -57,7 +64,8 @@ function(drsync_pkg_config name libs static private)
     string(APPEND DRSYNC_PC_LIBS " ${DRSYNC_PC_SYSTEM_LIBS}")
   endif()
   configure_file(${PROJECT_SOURCE_DIR}/cmake/drsync.pc.in ${PROJECT_BINARY_DIR}/${name}.pc @ONLY)
-  install(FILES ${PROJECT_BINARY_DIR}/${name}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+  install(FILES ${PROJECT_BINARY_DIR}/${name}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
+          COMPONENT dev)
 endfunction()
 if(DRSYNC_BUILD_SHARED)
   drsync_pkg_config(drsync "-L\${libdir} -ldrsync" OFF ON)
