@@ -129,6 +129,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/test_exec_plugin.cpp
     tests/unit/test_hash.cpp
     tests/unit/test_in_cluster.cpp
+    tests/unit/test_journal.cpp
     tests/unit/test_kubeconfig.cpp
     tests/unit/test_ledger.cpp
     tests/unit/test_mover.cpp

@@ -24,32 +24,32 @@ bool Journal::done(const std::string& step) const {
 std::string Journal::to_json() const {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  // With their lengths: a value may hold a NUL (\u0000), which must survive the round trip.
+  auto str = [&w](const std::string& s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  };
+  auto strings = [&](const char* key, const std::vector<std::string>& list) {
+    w.Key(key);
+    w.StartArray();
+    for (const auto& s : list) str(s);
+    w.EndArray();
+  };
   w.StartObject();
-  w.Key("mode");
-  w.String(mode.c_str());
-  w.Key("status");
-  w.String(status.c_str());
-  w.Key("subset");
-  w.String(subset.c_str());
-  w.Key("started");
-  w.String(started.c_str());
-  w.Key("stepsDone");
-  w.StartArray();
-  for (const auto& s : steps_done) w.String(s.c_str());
-  w.EndArray();
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"mode", &mode}, {"status", &status}, {"subset", &subset}, {"started", &started}};
+  for (const auto& [key, value] : fields) {
+    w.Key(key);
+    str(*value);
+  }
+  strings("stepsDone", steps_done);
   w.Key("values");
   w.StartObject();
   for (const auto& [k, v] : values) {
-    w.Key(k.c_str());
-    w.String(v.c_str());
+    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    str(v);
   }
   w.EndObject();
-  if (!volumes_done.empty()) {
-    w.Key("volumesDone");
-    w.StartArray();
-    for (const auto& s : volumes_done) w.String(s.c_str());
-    w.EndArray();
-  }
+  if (!volumes_done.empty()) strings("volumesDone", volumes_done);
   w.EndObject();
   return buf.GetString();
 }
@@ -70,7 +70,7 @@ Journal Journal::from_json(const std::string& text) {
   }
   if (const auto* values = json_get(v, "values"); values && values->IsObject()) {
     for (const auto& m : values->GetObject()) {
-      j.values[m.name.GetString()] = std::string(json_str(&m.value));
+      j.values[std::string(json_str(&m.name))] = std::string(json_str(&m.value));
     }
   }
   return j;
