@@ -42,7 +42,9 @@ Value plain_scalar(const std::string& s, Object::Allocator& a) {
   } else if (std::regex_match(s, oct_re)) {
     return Value(static_cast<int64_t>(std::strtoll(s.c_str() + 2, nullptr, 8)));
   } else if (std::regex_match(s, float_re)) {
-    return Value(std::strtod(s.c_str(), nullptr));
+    // Beyond a double's range (1e400) there is no JSON number: keep the text, as for .inf.
+    const double d = std::strtod(s.c_str(), nullptr);
+    if (std::isfinite(d)) return Value(d);
   } else if (s == ".inf" || s == "+.inf" || s == ".Inf" || s == "-.inf" || s == ".nan" ||
              s == ".NaN") {
     // JSON has no infinities or NaN: keep the text.
