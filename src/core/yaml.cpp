@@ -59,9 +59,15 @@ Value convert(const YAML::Node& n, Object::Allocator& a) {
       return Value(rapidjson::kNullType);
     case YAML::NodeType::Scalar: {
       const std::string& s = n.Scalar();
-      // "!" marks a quoted (non-plain) scalar; an explicit !!str tag also forces a string.
-      if (n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str") return json_string(s, a);
-      return plain_scalar(s, a);
+      // "?" is an untagged plain scalar, typed by the core schema, as are the schema's own
+      // !!null, !!bool, !!int and !!float; anything else ("!" for a quoted scalar, !!str, a
+      // local tag such as !foo) is a string.
+      const std::string& tag = n.Tag();
+      static const std::string kCore = "tag:yaml.org,2002:";
+      if (tag == "?" || tag == kCore + "null" || tag == kCore + "bool" || tag == kCore + "int" ||
+          tag == kCore + "float")
+        return plain_scalar(s, a);
+      return json_string(s, a);
     }
     case YAML::NodeType::Sequence: {
       Value arr(rapidjson::kArrayType);
