@@ -161,12 +161,14 @@ TEST_CASE("a YAML number beyond a double's range stays text, as .inf does (fuzz 
   CHECK(parse_yaml(to_yaml(o.json())).json() == o.json());
 }
 
-TEST_CASE("a scalar with a tag of its own is a string, typed only by the core schema's tags "
-          "(fuzz finding)",
-          "[yaml]") {
+TEST_CASE(
+    "a scalar with a tag of its own is a string, typed only by the core schema's tags "
+    "(fuzz finding)",
+    "[yaml]") {
   // `"" !$"` was a quoted empty string with a local tag: read as null, written as `~`, re-read as
   // an empty document.
-  Object o = parse_yaml("a: !foo \"\"\nb: !foo 3\nc: !!int \"7\"\nd: !!str 8\ne: 9\nf: !!null ''\n");
+  Object o =
+      parse_yaml("a: !foo \"\"\nb: !foo 3\nc: !!int \"7\"\nd: !!str 8\ne: 9\nf: !!null ''\n");
   CHECK(o.json()["a"].IsString());
   CHECK(std::string(o.json()["b"].GetString()) == "3");
   CHECK(o.json()["c"].GetInt64() == 7);
