@@ -107,11 +107,20 @@ Object to_object(const YAML::Node& node) {
   throw Error(Errc::invalid_argument, fmt::format("{}: invalid YAML: {}", where, e.msg));
 }
 
+// yaml-cpp writes a string holding a CR plain (or in a block), where it reads back as a line
+// break: such strings are double-quoted, which escapes it.
+bool has_cr(const std::string& s) {
+  return s.find('\r') != std::string::npos;
+}
+
 void emit(YAML::Emitter& out, const Value& v) {
   if (v.IsObject()) {
     out << YAML::BeginMap;
     for (const auto& m : v.GetObject()) {
-      out << YAML::Key << std::string(m.name.GetString(), m.name.GetStringLength()) << YAML::Value;
+      std::string key(m.name.GetString(), m.name.GetStringLength());
+      out << YAML::Key;
+      if (has_cr(key)) out << YAML::DoubleQuoted;
+      out << key << YAML::Value;
       emit(out, m.value);
     }
     out << YAML::EndMap;
@@ -124,7 +133,7 @@ void emit(YAML::Emitter& out, const Value& v) {
     // Quote strings that would otherwise read back as another type.
     Object::Allocator scratch;
     Value typed = plain_scalar(s, scratch);
-    if (!typed.IsString()) out << YAML::DoubleQuoted;
+    if (!typed.IsString() || has_cr(s)) out << YAML::DoubleQuoted;
     out << s;
   } else if (v.IsBool()) {
     out << (v.GetBool() ? "true" : "false");

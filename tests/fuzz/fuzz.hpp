@@ -88,8 +88,34 @@ inline bool has_duplicate_keys(const rapidjson::Value& v) {
   return false;
 }
 
-// JSON as the API server sends it: valid UTF-8 and no duplicate member names (see above).
+// A lone low surrogate escape (\uDC00-\uDFFF without a high one before it): RapidJSON 1.1
+// accepts it and stores the invalid UTF-8 it encodes to, which no writer can then read back.
+// Go's encoder never writes one (it writes U+FFFD), so the API server never sends it.
+inline bool has_lone_low_surrogate(std::string_view in) {
+  auto hex4 = [&](std::size_t at) {
+    return at + 4 <= in.size() ? std::strtoul(std::string(in.substr(at, 4)).c_str(), nullptr, 16)
+                               : 0ul;
+  };
+  bool after_high = false;
+  for (std::size_t i = 0; i + 1 < in.size(); ++i) {
+    if (in[i] != '\\') continue;
+    if (in[i + 1] != 'u') {
+      ++i;  // an escaped character, e.g. \\ or \"
+      after_high = false;
+      continue;
+    }
+    unsigned long cp = hex4(i + 2);
+    if (cp >= 0xDC00 && cp <= 0xDFFF && !after_high) return true;
+    after_high = cp >= 0xD800 && cp <= 0xDBFF;
+    i += 5;
+  }
+  return false;
+}
+
+// JSON as the API server sends it: valid UTF-8 (lone surrogate escapes included) and no duplicate
+// member names (see above).
 inline bool parse_json(std::string_view in, rapidjson::Document& doc) {
+  if (has_lone_low_surrogate(in)) return false;
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(in.data(), in.size());
   return !doc.HasParseError() && !has_duplicate_keys(doc);
 }

@@ -179,3 +179,11 @@ TEST_CASE(
     CHECK(parse_yaml(to_yaml(doc.json())).json() == doc.json());
   }
 }
+
+TEST_CASE("a CR in a key or a value is written escaped, not as a line break (fuzz finding)",
+          "[yaml]") {
+  Object o = Object::parse(R"({"containerPo\rt": 80, "v": "a\rb", "w": "line\nnext\r"})");
+  const std::string yaml = to_yaml(o.json());
+  CHECK(yaml.find('\r') == std::string::npos);
+  CHECK(parse_yaml(yaml).json() == o.json());
+}
