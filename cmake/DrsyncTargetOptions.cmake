@@ -23,9 +23,11 @@ function(drsync_target_options target)
     set(sanitize -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined
                  -fsanitize-recover=pointer-overflow -fno-omit-frame-pointer)
   elseif(DRSYNC_ASAN)
-    set(sanitize -fsanitize=address,undefined -fno-omit-frame-pointer)
+    # Undefined behaviour is fatal, like ASan's own reports (scripts/test --sanitize address).
+    set(sanitize -fsanitize=address,undefined -fno-sanitize-recover=undefined
+                 -fno-omit-frame-pointer)
   elseif(DRSYNC_TSAN)
-    set(sanitize -fsanitize=thread)
+    set(sanitize -fsanitize=thread -fno-omit-frame-pointer)
   endif()
   target_compile_options(${target} PRIVATE ${warnings} ${sanitize})
   get_target_property(type ${target} TYPE)
