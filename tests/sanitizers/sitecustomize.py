@@ -1,7 +1,7 @@
 """Sanitized builds only: preloads the sanitizer runtime into every Python interpreter of a test.
 
-ctest's "e2e: python" puts this directory first on PYTHONPATH and the runtime's path in
-DRSYNC_SANITIZER_PRELOAD (tests/CMakeLists.txt). python3 is not instrumented, so loading the
+ctest's "e2e: python" puts this directory first on PYTHONPATH and the runtime's path (then
+libstdc++'s) in DRSYNC_SANITIZER_PRELOAD (tests/CMakeLists.txt). python3 is not instrumented, so loading the
 instrumented libdrsync.so with ctypes needs the sanitizer runtime first in the process
 (LD_PRELOAD). Python imports this module at startup, before the test code: without the runtime it
 re-executes the same command line with LD_PRELOAD set; with it, it takes LD_PRELOAD out of the
