@@ -3,7 +3,8 @@
 # and nothing of it reaches consumers: everything here is PRIVATE).
 #
 #   warnings:    -Wall -Wextra -Wpedantic, plus -Werror with DRSYNC_WERROR
-#   sanitizers:  DRSYNC_ASAN (ASan + UBSan) or DRSYNC_TSAN, at compile and link time; DRSYNC_FUZZ
+#   sanitizers:  DRSYNC_ASAN (ASan + UBSan) or DRSYNC_TSAN, at compile and link time (scripts/test
+#                --sanitize address|thread, docs/reliability.md); DRSYNC_FUZZ
 #                (clang: ASan + UBSan + libFuzzer's coverage instrumentation, tests/fuzz)
 #   language:    no compiler extensions (the standard itself comes from target_compile_features:
 #                cxx_std_20 is PUBLIC on the library, so every C++ target linking it gets C++20)
