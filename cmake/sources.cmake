@@ -159,6 +159,7 @@ set(DRSYNC_E2E_TEST_SOURCES
     tests/catch_main.cpp
     tests/e2e/harness.cpp
     tests/e2e/test_cluster_deps.cpp
+    tests/e2e/test_cluster_stress.cpp
     tests/e2e/test_daemonsets.cpp
     tests/e2e/test_ledger_properties.cpp
     tests/e2e/test_migration.cpp
