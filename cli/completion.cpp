@@ -8,17 +8,13 @@
 namespace drsync_cli {
 namespace {
 
-std::string dashed(const FlagSpec& s) {
-  return (s.name.size() == 1 ? "-" : "--") + s.name;
-}
-
 bool takes_file(const FlagSpec& s) {
   return s.arg == "FILE";
 }
 
 std::string flag_words(const std::vector<FlagSpec>& specs) {
   std::vector<std::string> words;
-  for (const auto& s : specs) words.push_back(dashed(s));
+  for (const auto& s : specs) words.push_back(dashed_name(s));
   return fmt::format("{}", fmt::join(words, " "));
 }
 
@@ -29,9 +25,9 @@ std::string bash_value_arms(const std::vector<FlagSpec>& specs) {
   for (const auto& s : specs) {
     if (!s.choices.empty()) {
       out += fmt::format("    {}) COMPREPLY=($(compgen -W \"{}\" -- \"$cur\")); return ;;\n",
-                         dashed(s), fmt::join(s.choices, " "));
+                         dashed_name(s), fmt::join(s.choices, " "));
     } else if (takes_file(s)) {
-      files.push_back(dashed(s));
+      files.push_back(dashed_name(s));
     }
   }
   if (!files.empty()) {
@@ -90,11 +86,11 @@ std::string zsh_escape(const std::string& text) {
 std::string zsh_spec(const FlagSpec& s) {
   std::string repeat = s.kind == FlagKind::Repeated ? "*" : "";
   std::string help = zsh_escape(s.help);
-  if (s.kind == FlagKind::Bool) return fmt::format("'{}{}[{}]'", repeat, dashed(s), help);
+  if (s.kind == FlagKind::Bool) return fmt::format("'{}{}[{}]'", repeat, dashed_name(s), help);
   std::string action = !s.choices.empty() ? fmt::format("({})", fmt::join(s.choices, " "))
                        : takes_file(s)    ? "_files"
                                           : " ";
-  return fmt::format("'{}{}=[{}]:{}:{}'", repeat, dashed(s), help, zsh_escape(s.arg), action);
+  return fmt::format("'{}{}=[{}]:{}:{}'", repeat, dashed_name(s), help, zsh_escape(s.arg), action);
 }
 
 std::string zsh_specs(const std::vector<FlagSpec>& specs) {

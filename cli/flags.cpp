@@ -109,12 +109,15 @@ ParsedFlags parse_flags(const std::vector<FlagSpec>& specs, int argc, const char
   return out;
 }
 
+std::string dashed_name(const FlagSpec& spec) {
+  return (spec.name.size() == 1 ? "-" : "--") + spec.name;
+}
+
 std::string flags_help(const std::vector<FlagSpec>& specs) {
   std::size_t width = 0;
   auto left = [](const FlagSpec& s) {
-    std::string_view dashes = s.name.size() == 1 ? "-" : "--";  // -n, --namespace
-    return s.arg.empty() ? fmt::format("  {}{}", dashes, s.name)
-                         : fmt::format("  {}{} {}", dashes, s.name, s.arg);
+    return s.arg.empty() ? fmt::format("  {}", dashed_name(s))
+                         : fmt::format("  {} {}", dashed_name(s), s.arg);
   };
   for (const auto& s : specs) width = std::max(width, left(s).size());
   std::string out;

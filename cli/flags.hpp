@@ -52,6 +52,9 @@ struct ParsedFlags {
   const std::vector<std::string>& all(const std::string& name) const;
 };
 
+// "--namespace", or "-n" for a one-letter flag: how --help, the man page and completion write it.
+std::string dashed_name(const FlagSpec& spec);
+
 // Parses argv[first..argc). Throws UsageError on an unknown flag, a missing value or a bad boolean.
 ParsedFlags parse_flags(const std::vector<FlagSpec>& specs, int argc, const char* const* argv,
                         int first = 1);

@@ -26,8 +26,8 @@ std::string roff(const std::string& text) {
 std::string options(const std::vector<FlagSpec>& specs) {
   std::string out;
   for (const auto& s : specs) {
-    if (!s.alias_of.empty() && s.name.size() == 1 && s.name == "h") continue;
-    std::string flag = (s.name.size() == 1 ? "\\-" : "\\-\\-") + roff(s.name);
+    if (s.name == "h") continue;  // -h: --help, as in --help's own list
+    std::string flag = roff(dashed_name(s));
     out += ".TP\n";
     out += s.arg.empty() ? fmt::format(".B {}\n", flag)
                          : fmt::format(".BI \"{} \" {}\n", flag, roff(s.arg));

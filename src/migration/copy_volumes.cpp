@@ -190,8 +190,7 @@ StepResult Migration::copy_volumes(Side from, Side to, const VolumeHook& hook) {
   }
   StepResult r;
   auto tasks = pending_tasks(m, to, detail::list_pvc_tasks(source, dest), r);
-  run_workers(m, to, copy, tasks, stop, r.volumes);
-  m.check_cancel();
+  run_workers(m, to, copy, tasks, stop, r.volumes);  // throws when cancelled
   m.absorb(r);
   std::vector<std::string> failed;
   for (const auto& v : r.volumes) {

@@ -94,10 +94,6 @@ void MoverRun::remove(const Side& side, const std::string& sel) const noexcept {
   }
 }
 
-std::vector<PvcTask> MoverRun::tasks() const {
-  return list_pvc_tasks(source_, dest_);
-}
-
 std::vector<PvcTask> list_pvc_tasks(const MoverRun::Side& source, const MoverRun::Side& dest) {
   const Cluster& s = source.cluster;
   const Cluster& d = dest.cluster;

@@ -36,9 +36,6 @@ class MoverRun {
 
   // Removes what any earlier run left behind in both namespaces (a killed run).
   void remove_leftovers();
-  // The PVCs of the source namespace (Bound), each with the node of a running Pod holding it;
-  // throws Error(not_found) naming those missing in the destination.
-  std::vector<PvcTask> tasks() const;
   // Copies one PVC pair; never throws but for cancellation: failures are in the result.
   // `progress` is called from this (worker) thread.
   VolumeCopy copy(const PvcTask& task, const std::function<void(const RsyncProgress&)>& progress);

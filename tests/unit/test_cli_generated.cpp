@@ -36,7 +36,7 @@ TEST_CASE("every flag of --help is completed in bash and zsh and documented in t
   const std::string help = usage_text(CliOptions{});
   for (const auto* table : {&mode_flag_specs(), &single_flag_specs()}) {
     for (const auto& s : *table) {
-      const std::string flag = (s.name.size() == 1 ? "-" : "--") + s.name;
+      const std::string flag = dashed_name(s);
       INFO(flag);
       CHECK(contains(bash, " " + flag));
       CHECK(contains(zsh, flag + (s.kind == FlagKind::Bool ? "[" : "=[")));

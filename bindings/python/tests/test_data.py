@@ -312,7 +312,7 @@ def test_a_run_killed_during_the_copy_completes_when_run_again(
 
 
 @pytest.fixture
-def full_volume(namespaces):
+def full_volume():
     """A 16 MiB tmpfs for a hostPath PV: a destination volume that fills up."""
     import subprocess
     path = f"/tmp/drsync-full-{os.getpid()}-{time.time_ns()}"
