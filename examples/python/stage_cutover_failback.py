@@ -16,7 +16,7 @@ def show(p: drsync.Progress) -> None:
         print(f"  {p.step} {p.done}/{p.total} {p.object}", file=sys.stderr)
 
 
-def main(argv: list) -> int:
+def main(argv: list[str]) -> int:
     if len(argv) != 5:
         print(__doc__, file=sys.stderr)
         return 2

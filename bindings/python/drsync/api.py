@@ -627,7 +627,7 @@ def version() -> str:
 
 def step_names() -> Tuple[str, ...]:
     """The names of the steps modes are made of, in the library's order ("sync", "record", ...)."""
-    names = []
+    names: List[str] = []
     while (name := lib().drsync_step_name(len(names))) is not None:
         names.append(_s(name))
     return tuple(names)

@@ -162,6 +162,7 @@ class OutOfMemory(DrsyncError, MemoryError):
 
 class LibraryError(DrsyncError, ImportError):
     """libdrsync could not be loaded, or its ABI version is not the one this package needs."""
+    name: str = "library"
 
 
 #: DRSYNC_EFAILED: the operation ran and its result reports failures. Not raised: the result
