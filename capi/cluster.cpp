@@ -49,7 +49,9 @@ int drsync_result_count(const drsync_result* result, const char* action) {
 }
 
 const char* drsync_result_markdown(const drsync_result* result) {
-  return result && result->kind == DRSYNC_RESULT_MIGRATION ? result->markdown.c_str() : nullptr;
+  if (!result) return nullptr;
+  const bool report = result->kind == DRSYNC_RESULT_MIGRATION || result->kind == DRSYNC_RESULT_PLAN;
+  return report ? result->markdown.c_str() : nullptr;
 }
 
 void drsync_result_free(drsync_result* result) {

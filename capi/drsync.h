@@ -206,7 +206,8 @@ typedef enum drsync_result_kind {
   DRSYNC_RESULT_LEDGER = 3,     /* drsync_migration_ledger */
   DRSYNC_RESULT_STEP_PLAN = 4,  /* drsync_migration_plan */
   DRSYNC_RESULT_NAMESPACES = 5, /* drsync_stopped_namespaces: ["shop", ...] */
-  DRSYNC_RESULT_PREFLIGHT = 6   /* drsync_migration_preflight */
+  DRSYNC_RESULT_PREFLIGHT = 6,  /* drsync_migration_preflight */
+  DRSYNC_RESULT_PLAN = 7        /* drsync_plan_run: a plan report */
 } drsync_result_kind;
 
 DRSYNC_EXTERN(drsync_result_kind) drsync_result_kind_of(const drsync_result* result);
@@ -219,7 +220,7 @@ DRSYNC_EXTERN(int) drsync_result_ok(const drsync_result* result);
  * "error") in a sync result, or in the sync step of a migration report; -1 for an unknown action
  * or a result without sync counts. */
 DRSYNC_EXTERN(int) drsync_result_count(const drsync_result* result, const char* action);
-/* A migration report as Markdown (owned by the result); NULL for other results. */
+/* A migration or plan report as Markdown (owned by the result); NULL for other results. */
 DRSYNC_EXTERN(const char*) drsync_result_markdown(const drsync_result* result);
 DRSYNC_EXTERN(void) drsync_result_free(drsync_result* result);
 
@@ -347,6 +348,20 @@ drsync_plan_sync_new(drsync_sync** out, const drsync_plan* plan, size_t index,
 DRSYNC_EXTERN(int)
 drsync_plan_migration_new(drsync_migration** out, const drsync_plan* plan, size_t index,
                           const drsync_cluster* source, const drsync_cluster* dest);
+/* Runs `mode` for every pair of the plan with the plan's options for it, `parallelism` pairs at a
+ * time (0: 8), each through its own migration (own journal and fencing: a failed pair leaves the
+ * others exact). Cutover, Failback and Activate run in phases across the pairs: every pair stops
+ * its old side, then every pair starts its new side, then every pair waits for it (docs/plans.md).
+ * Returns:
+ *   0                 *out = the plan report (DRSYNC_RESULT_PLAN; JSON {"mode", "ok",
+ *                     "seconds", "readySeconds", "pairs": [{"source", "destination", "ok",
+ *                     "ran", "error", "code", "seconds", "report"}]}), every pair succeeded
+ *   DRSYNC_EFAILED    *out = the plan report, some pair failed or was refused
+ *   other errors      nothing ran, *out is NULL
+ * The caller frees *out with drsync_result_free. */
+DRSYNC_EXTERN(int)
+drsync_plan_run(drsync_result** out, const drsync_plan* plan, const drsync_cluster* source,
+                const drsync_cluster* dest, drsync_mode mode, size_t parallelism);
 DRSYNC_EXTERN(void) drsync_plan_free(drsync_plan* plan);
 
 #ifdef __cplusplus

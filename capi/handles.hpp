@@ -101,6 +101,8 @@ void reset_out(T** out, const char* function) {
 
 drsync::Side side_of(drsync_side s, const char* function);
 drsync_side c_side(drsync::Side s);
+// The library's mode, or Error(invalid_argument) naming `function`.
+drsync::Mode mode_of(drsync_mode m, const char* function);
 [[noreturn]] void cancelled_by(const std::string& what, int rc);
 // The C volume hook of `h` as the library's (volume_hook.cpp).
 drsync::VolumeHook c_volume_hook(drsync_migration* h);

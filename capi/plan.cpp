@@ -1,6 +1,8 @@
 // DR plan files (kind: DRPlan), the CLI's --plan format.
 #include <fmt/format.h>
 
+#include "drsync/plan.hpp"
+
 #include "handles.hpp"
 
 using namespace drsync_capi;
@@ -89,6 +91,29 @@ int drsync_plan_migration_new(drsync_migration** out, const drsync_plan* plan, s
     install_migration_hooks(h.get(), o);
     return new_migration(out, std::move(h), source, p.source.c_str(), dest, p.destination.c_str(),
                          std::move(o));
+  });
+}
+
+int drsync_plan_run(drsync_result** out, const drsync_plan* plan, const drsync_cluster* source,
+                    const drsync_cluster* dest, drsync_mode mode, size_t parallelism) {
+  return guarded([&]() -> int {
+    const char* fn = "drsync_plan_run";
+    reset_out(out, fn);
+    need(plan, fn, "plan");
+    need(source, fn, "source");
+    need(dest, fn, "dest");
+    drsync::PlanRunOptions options;
+    options.parallelism = parallelism == 0 ? 8 : parallelism;
+    drsync::PlanReport report = drsync::run_plan(source->cluster, dest->cluster,
+                                                 plan->plan.namespaces, mode_of(mode, fn), options);
+    auto r = json_result(DRSYNC_RESULT_PLAN, report.to_json());
+    r->ok = report.ok;
+    r->markdown = report.to_markdown();
+    *out = r.release();
+    if (report.ok) return DRSYNC_OK;
+    const std::string msg =
+        fmt::format("{} of {} namespace pair(s) failed", report.failed(), report.pairs.size());
+    return set_error(DRSYNC_EFAILED, 0, "", msg.c_str());
   });
 }
 

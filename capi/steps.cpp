@@ -83,9 +83,7 @@ int drsync_migration_plan(drsync_result** out, drsync_migration* migration, drsy
     const char* fn = "drsync_migration_plan";
     reset_out(out, fn);
     need(migration, fn, "migration");
-    if (!valid(mode))
-      invalid(fmt::format("{}: mode {} is not a drsync_mode", fn, static_cast<int>(mode)));
-    auto plan = migration->migration->plan(static_cast<drsync::Mode>(mode), preview != 0);
+    auto plan = migration->migration->plan(mode_of(mode, fn), preview != 0);
     *out = json_result(DRSYNC_RESULT_STEP_PLAN, plan.to_json()).release();
     return DRSYNC_OK;
   });

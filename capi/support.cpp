@@ -23,6 +23,12 @@ drsync::Side side_of(drsync_side s, const char* function) {
   invalid(fmt::format("{}: side must be DRSYNC_SIDE_SOURCE or DRSYNC_SIDE_DESTINATION", function));
 }
 
+drsync::Mode mode_of(drsync_mode m, const char* function) {
+  if (static_cast<int>(m) < DRSYNC_MODE_STAGE || static_cast<int>(m) > DRSYNC_MODE_DEACTIVATE)
+    invalid(fmt::format("{}: mode {} is not a drsync_mode", function, static_cast<int>(m)));
+  return static_cast<drsync::Mode>(m);
+}
+
 drsync_side c_side(drsync::Side s) {
   return s == drsync::Side::Source ? DRSYNC_SIDE_SOURCE : DRSYNC_SIDE_DESTINATION;
 }

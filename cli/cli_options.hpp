@@ -36,6 +36,7 @@ struct CliOptions {
   std::string source_context, dest_context;
   std::string source_namespace, dest_namespace;
   std::string plan_file;
+  std::size_t parallel = 8;  // --parallel: namespace pairs worked on at once
   // --kubectl-side: that side is kubectl's cluster, its loading rules when no flag names a file.
   std::optional<drsync::Side> kubectl_side;
 

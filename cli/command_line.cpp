@@ -70,6 +70,9 @@ const std::vector<FlagSpec>& mode_flag_specs() {
        "",
        {"Stage", "Cutover", "Failback"}},
       {"plan", K::Value, "FILE", "DR plan: run the mode for every namespace pair of the plan"},
+      {"parallel", K::Value, "N",
+       "namespace pairs worked on at once (1 to 256, default 8); a Cutover stops every source "
+       "before it starts any destination"},
       {"include-custom-resources", K::Bool, "", "also copy custom resources (default false)"},
       {"resource-types", K::Value, "LIST", "copy only these types (comma-separated)"},
       {"exclude-resource-types", K::Value, "LIST", "do not copy these types (comma-separated)"},
@@ -283,6 +286,13 @@ LogLevel log_level(const ParsedFlags& f) {
 }
 
 // Flags both the two-cluster modes and activate/deactivate have.
+std::size_t parse_parallel(const std::string& n) {
+  if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(n) < 1 || std::stoi(n) > 256)
+    throw UsageError(fmt::format("invalid --parallel \"{}\": must be 1 to 256", n));
+  return static_cast<std::size_t>(std::stoi(n));
+}
+
 void parse_mode_flags(const ParsedFlags& f, CliOptions& o) {
   o.workloads = split_list(f.last("workloads"));
   o.selector = f.last("selector");
@@ -326,6 +336,7 @@ void parse_run_flags(const ParsedFlags& f, CliOptions& o) {
   o.source_namespace = f.last("source-namespace");
   o.dest_namespace = f.last("dest-namespace");
   o.plan_file = f.last("plan");
+  if (f.has("parallel")) o.parallel = parse_parallel(f.last("parallel"));
   if (f.has("mode")) o.mode = parse_mode(f.last("mode"));
 
   o.include_custom_resources = optional_bool(f, "include-custom-resources");

@@ -161,4 +161,17 @@ void Progress::on_step(const drsync::StepEvent& e) {
   done_ = total_ = 0;
 }
 
+void Progress::on_pair_step(std::size_t pair, const std::string& title,
+                            const drsync::StepEvent& e) {
+  if (level_ == LogLevel::Warn || level_ == LogLevel::Error) return;
+  std::lock_guard lock(mutex_);
+  if (e.before) {
+    pair_step_started_[pair] = Clock::now();
+    if (level_ == LogLevel::Debug) line(fmt::format("  {}: {}: started", title, e.name));
+    return;
+  }
+  double secs = std::chrono::duration<double>(Clock::now() - pair_step_started_[pair]).count();
+  line(fmt::format("  {}: {}: ok ({:.1f} s)", title, e.name, secs));
+}
+
 }  // namespace drsync_cli

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -29,6 +30,9 @@ class Progress {
 
   void on_progress(const drsync::MigrationProgress& p);
   void on_step(const drsync::StepEvent& e);
+  // Namespace pairs running together (a plan): one plain line per finished step, named by the
+  // pair's title ("shop -> shop-dr: scale_up: ok (0.4 s)"); no bars.
+  void on_pair_step(std::size_t pair, const std::string& title, const drsync::StepEvent& e);
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -49,6 +53,7 @@ class Progress {
   std::size_t done_ = 0, total_ = 0;
   std::size_t last_done_ = static_cast<std::size_t>(-1), last_total_ = 0;
   Clock::time_point step_started_;
+  std::map<std::size_t, Clock::time_point> pair_step_started_;
   Clock::time_point last_draw_;
 };
 

@@ -1,8 +1,11 @@
-// Stage / Cutover / Failback through drsync::Migration, for every namespace pair.
+// Stage / Cutover / Failback through drsync::Migration, for every namespace pair: one pair on
+// its own, several through drsync::run_plan.
 #include <chrono>
 #include <optional>
 
+#include <fmt/format.h>
 #include <drsync/error.hpp>
+#include <drsync/plan.hpp>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
@@ -60,6 +63,56 @@ Outcome run_one(RunContext& ctx, drsync::Mode mode, Target& t) {
   return out;
 }
 
+// A pair of a plan run as the Outcome run_one would have made of it.
+Outcome outcome_of(drsync::Mode mode, drsync::PlanPairReport& p) {
+  Outcome out{p.source_namespace, p.dest_namespace};
+  out.seconds = p.seconds;
+  if (p.ok) {
+    out.report = std::move(p.report);
+    return out;
+  }
+  if (p.code == drsync::Errc::ok) {  // it ran and its report says what failed
+    out.result = Result::Failed;
+    out.error = p.error + "\n  next: " + advice_for_message(p.error);
+    out.report = std::move(p.report);
+    return out;
+  }
+  const drsync::Error e(p.code, p.error);
+  const bool refused = exit_code_for(e.code()) == kExitRefused;
+  out.result = refused ? Result::Refused : Result::Failed;
+  out.error = describe(e);
+  out.report = p.ran ? std::move(p.report) : failed_report(mode, p.error);
+  if (p.ran) {
+    out.report->ok = false;
+    out.report->errors.push_back(p.error);
+  }
+  return out;
+}
+
+// Several pairs of two clusters: drsync::run_plan, --parallel at a time (a Cutover in phases).
+std::vector<Outcome> run_together(RunContext& ctx, drsync::Mode mode) {
+  std::vector<drsync::PlanNamespace> pairs;
+  std::vector<std::string> titles;
+  for (auto& t : ctx.targets.pairs) {
+    pairs.push_back(drsync::PlanNamespace{t.source_namespace, t.dest_namespace, t.options});
+    titles.push_back(pair_title(drsync::mode_name(mode), t));
+  }
+  drsync::PlanRunOptions options;
+  options.parallelism = ctx.cli.parallel;
+  options.cancel = ctx.cancel;
+  options.step_hook = [&](std::size_t i, const drsync::StepEvent& e) {
+    ctx.progress.on_pair_step(i, titles[i], e);
+  };
+  ctx.progress.begin(fmt::format("{} of {} namespace pairs, {} at a time", drsync::mode_name(mode),
+                                 pairs.size(), ctx.cli.parallel));
+  drsync::PlanReport report =
+      drsync::run_plan(ctx.clusters.source, ctx.clusters.dest, pairs, mode, options);
+  ctx.progress.end();
+  std::vector<Outcome> outcomes;
+  for (auto& p : report.pairs) outcomes.push_back(outcome_of(mode, p));
+  return outcomes;
+}
+
 }  // namespace
 
 drsync::Migration migration_for(const RunContext& ctx, const Target& t,
@@ -98,6 +151,7 @@ std::vector<Outcome> run_modes(RunContext& ctx) {
     }
     return outcomes;
   }
+  if (ctx.targets.pairs.size() > 1 && !ctx.targets.single_cluster) return run_together(ctx, mode);
   for (auto& t : ctx.targets.pairs) {
     if (ctx.cancel.cancelled()) break;
     outcomes.push_back(run_one(ctx, mode, t));

@@ -50,6 +50,8 @@ set(DRSYNC_LIBRARY_SOURCES
     src/migration/wait_steps.cpp
     src/migration/workloads.cpp
     src/options/options_document.cpp
+    src/plan/plan_report.cpp
+    src/plan/plan_run.cpp
     src/rest/cluster.cpp
     src/rest/curl_global.cpp
     src/rest/discovery.cpp
@@ -136,6 +138,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/test_object_yaml.cpp
     tests/unit/test_options.cpp
     tests/unit/test_patches.cpp
+    tests/unit/test_phase_gate.cpp
     tests/unit/test_preflight.cpp
     tests/unit/test_resource_modifiers.cpp
     tests/unit/test_select.cpp
@@ -163,6 +166,7 @@ set(DRSYNC_E2E_TEST_SOURCES
     tests/e2e/test_daemonsets.cpp
     tests/e2e/test_ledger_properties.cpp
     tests/e2e/test_migration.cpp
+    tests/e2e/test_plan_run.cpp
     tests/e2e/test_preflight.cpp
     tests/e2e/test_real_node.cpp
     tests/e2e/test_rest_verbs.cpp

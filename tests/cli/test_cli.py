@@ -331,8 +331,14 @@ namespaces:
     assert doc["plan"] == "two-pairs" and [r["result"] for r in doc["results"]] == ["succeeded"] * 2
     assert clusters.replicas("dest", a_dr, "web") == 0 and clusters.replicas("dest", b, "api") == 0
 
-    p, doc = clusters.drsync_json("--mode=Cutover", "--plan", str(plan), *override)
+    bad = clusters.drsync("--mode=Cutover", "--plan", str(plan), *override, "--parallel", "0")
+    assert bad.returncode == 2 and "--parallel" in bad.stderr
+    # The pairs run together (drsync::run_plan): one at a time here, in phases.
+    p, doc = clusters.drsync_json("--mode=Cutover", "--plan", str(plan), *override,
+                                  "--parallel", "1")
     assert p.returncode == 0, p.stderr
+    assert "Cutover of 2 namespace pairs, 1 at a time" in p.stderr
+    assert f"Cutover {b}: scale_up" in p.stderr
     # Pair a: only tier=front (the plan's default); pair b: its override selects everything.
     assert clusters.replicas("dest", a_dr, "web") == 2 and clusters.replicas("dest", a_dr, "api") == 0
     assert clusters.replicas("dest", b, "web") == 2 and clusters.replicas("dest", b, "api") == 1

@@ -21,8 +21,8 @@ from .errors import (AlreadyExists, BadRequest, Cancelled, ConfigError, Conflict
                      Pending, ServerError, Timeout, TLSError, TooManyRequests, Unauthorized,
                      Unavailable)
 from .results import (Change, CheckResult, Finding, MigrationReport, MigrationStatus, Mode,
-                      PlannedStep, PreflightReport, Progress, Side, Step, StepPlan, SyncResult,
-                      VolumeCopy, VolumePair, WorkloadState)
+                      PlannedStep, PlanPairReport, PlanReport, PreflightReport, Progress, Side,
+                      Step, StepPlan, SyncResult, VolumeCopy, VolumePair, WorkloadState)
 from ._native import ABI_VERSION
 
 __version__ = "0.1.0"
@@ -31,7 +31,7 @@ __all__ = [
     "ABI_VERSION", "Cluster", "Migration", "NamespaceSync", "Plan", "abi_version",
     "library_path", "options_document", "step_names", "version",
     "Change", "CheckResult", "Finding", "MigrationReport", "MigrationStatus", "Mode", "PlannedStep",
-    "PreflightReport", "Progress", "Side",
+    "PlanPairReport", "PlanReport", "PreflightReport", "Progress", "Side",
     "Step", "StepPlan", "SyncResult", "VolumeCopy", "VolumePair", "WorkloadState",
     "DrsyncError", "AlreadyExists", "BadRequest", "Cancelled", "ConfigError", "Conflict", "Fenced",
     "Forbidden", "Gone", "InternalError", "Invalid", "InvalidArgument", "LibraryError",

@@ -205,6 +205,8 @@ FUNCTIONS: List[Decl] = [
      _check),
     ("drsync_plan_migration_new", [POINTER(MigrationP), PlanP, c_size_t, ClusterP, ClusterP],
      c_int, _check),
+    ("drsync_plan_run", [POINTER(ResultP), PlanP, ClusterP, ClusterP, drsync_mode, c_size_t],
+     c_int, _status),
     ("drsync_plan_free", [PlanP], None, None),
 ]
 

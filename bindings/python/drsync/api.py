@@ -18,8 +18,8 @@ from . import _native
 from ._native import (DATA_CB, PROGRESS_CB, STEP_CB, VOLUME_CB, ClusterP, MigrationP, PlanP,
                       ResultP, SyncP, Status, lib)
 from .errors import ECANCELLED, EFAILED
-from .results import (MigrationReport, MigrationStatus, Mode, PreflightReport, Progress, Side,
-                      StepPlan, SyncResult, VolumePair)
+from .results import (MigrationReport, MigrationStatus, Mode, PlanReport, PreflightReport,
+                      Progress, Side, StepPlan, SyncResult, VolumePair)
 
 __all__ = ["Cluster", "NamespaceSync", "Migration", "Plan", "options_document", "step_names"]
 
@@ -32,6 +32,7 @@ DataCallback = Callable[["Migration", Side, Side], Any]
 VolumeProgress = Callable[..., None]  # (bytes_done, bytes_total, files_done, files_total)
 VolumeCallback = Callable[["Migration", VolumePair, VolumeProgress], Any]
 F = TypeVar("F", bound=Callable[..., Any])
+H = TypeVar("H", bound="_Handle")
 
 
 # ---- options -----------------------------------------------------------------------------------
@@ -116,7 +117,7 @@ class _Handle:
             raise ValueError(f"{type(self).__name__} is closed")
         return ptr
 
-    def __enter__(self: Any) -> Any:
+    def __enter__(self: H) -> H:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -618,6 +619,22 @@ class Plan(_Handle):
         lib().drsync_plan_migration_new(byref(out), self._handle(), index, source._handle(),
                                         dest._handle())
         return Migration._wrap(out)
+
+
+    def run(self, mode: ModeLike, source: Cluster, dest: Cluster,
+            parallelism: int = 8) -> PlanReport:
+        """Runs ``mode`` for every pair, ``parallelism`` at a time, each through its own
+        Migration (own journal and fencing). Cutover, Failback and Activate run in phases across
+        the pairs: every pair stops its old side, then every pair starts its new side, then every
+        pair waits for it (docs/plans.md). Returns the report, ``ok == False`` when some pair
+        failed or was refused; raises when nothing could run (a closed cluster, a bad mode)."""
+        out = ResultP()
+        status = lib().drsync_plan_run(byref(out), self._handle(), source._handle(),
+                                       dest._handle(), int(Mode.of(mode)), max(0, parallelism))
+        data = _result_data(out)
+        if status.code in (0, EFAILED) and data is not None:
+            return PlanReport.from_json(*data)
+        raise status.error()
 
 
 def version() -> str:

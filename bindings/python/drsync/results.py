@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 __all__ = ["Side", "Mode", "Progress", "SyncResult", "VolumePair", "Step", "Change", "WorkloadState",
-           "MigrationReport", "MigrationStatus", "PlannedStep", "StepPlan"]
+           "MigrationReport", "MigrationStatus", "PlannedStep", "StepPlan", "PlanPairReport",
+           "PlanReport"]
 
 
 class Side(enum.IntEnum):
@@ -366,3 +367,51 @@ class MigrationStatus:
                    pending_mode=doc.get("pendingMode", ""),
                    pending_steps_done=list(doc.get("pendingStepsDone", [])),
                    ledger=dict(doc.get("ledger", {})), raw=doc)
+
+
+@dataclass(frozen=True)
+class PlanPairReport:
+    """One namespace pair of a plan run (Plan.run)."""
+
+    source: str
+    destination: str
+    ok: bool
+    ran: bool  # False: refused or not started (``error`` says why)
+    error: str  # the first error ("" when ok)
+    code: str  # when the mode raised: the error's name ("fenced", "pending", ...), else ""
+    seconds: float
+    #: the pair's report when it ran (its Markdown is in PlanReport.markdown)
+    report: Optional[MigrationReport]
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """The report of a plan run (Plan.run): every pair, in the plan's order."""
+
+    mode: str
+    ok: bool  # every pair succeeded
+    cancelled: bool
+    parallelism: int
+    seconds: float  # start -> the last pair done
+    ready_seconds: float  # start -> the last started side ready (0: none was started)
+    pairs: List[PlanPairReport]
+    markdown: str  # a summary table, then each pair's report
+    raw: Dict[str, Any] = field(repr=False)
+
+    @property
+    def failed(self) -> List[PlanPairReport]:
+        return [p for p in self.pairs if not p.ok]
+
+    @classmethod
+    def from_json(cls, doc: Dict[str, Any], markdown: str) -> "PlanReport":
+        pairs = [PlanPairReport(
+            p.get("source", ""), p.get("destination", ""), bool(p.get("ok")), bool(p.get("ran")),
+            p.get("error", ""), p.get("code", ""), float(p.get("seconds", 0)),
+            MigrationReport.from_json(p["report"], "") if "report" in p else None)
+            for p in doc.get("pairs", [])]
+        return cls(mode=doc.get("mode", ""), ok=bool(doc.get("ok")),
+                   cancelled=bool(doc.get("cancelled")),
+                   parallelism=int(doc.get("parallelism", 1)),
+                   seconds=float(doc.get("seconds", 0)),
+                   ready_seconds=float(doc.get("readySeconds", 0)), pairs=pairs,
+                   markdown=markdown, raw=doc)
