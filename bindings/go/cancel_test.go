@@ -66,6 +66,7 @@ func TestCancelDuringWaitReady(t *testing.T) {
 	if cancelled.IsZero() {
 		t.Fatalf("the cutover never waited: %v", err)
 	}
+	t.Logf("returned %v after the context's cancel", time.Since(cancelled.Add(300*time.Millisecond)))
 	within(t, "the cutover after its cancel", cancelled.Add(300*time.Millisecond), 3*time.Second)
 	within(t, "the cutover", start, 60*time.Second)
 	var e *Error
@@ -153,9 +154,11 @@ func TestPlanPreflightAndDataHook(t *testing.T) {
 	defer m.Close()
 	ctx := context.Background()
 	plan, err := m.Plan(ctx, Stage, true)
-	if err != nil || strings.Join(plan.StepNames(), ",") != "sync,migrate_data,record" &&
-		strings.Join(plan.StepNames(), ",") != "sync,record" {
-		t.Fatalf("stage plan: %v %v", err, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(plan.StepNames(), ","); got != "sync,record,migrate_data" {
+		t.Fatalf("stage plan: %s", got)
 	}
 	if plan.Steps[0].SyncPlan == nil || plan.Steps[0].SyncPlan.Count("create") < 1 {
 		t.Errorf("stage plan without a sync preview: %+v", plan.Steps[0])

@@ -21,6 +21,9 @@ func (m *Migration) Step(ctx context.Context, name string, side Side) error {
 	_, e := m.run(ctx, "step "+name, func(p *C.drsync_migration) C.int {
 		return C.drsync_migration_step(p, cname, C.drsync_side(side))
 	})
+	if e != nil && e.Step == "" {
+		e.Step = name
+	}
 	return asError(e)
 }
 

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sort"
 
 	drsync "github.com/libdrsync/drsync/bindings/go"
 )
@@ -76,8 +77,13 @@ func move(ctx context.Context, sourceConfig, destConfig, ns, dns string) error {
 	if err != nil {
 		return err
 	}
-	for workload, replicas := range ledger {
-		fmt.Printf("  %s = %s\n", workload, replicas)
+	workloads := make([]string, 0, len(ledger))
+	for workload := range ledger {
+		workloads = append(workloads, workload)
+	}
+	sort.Strings(workloads)
+	for _, workload := range workloads {
+		fmt.Printf("  %s = %s\n", workload, ledger[workload])
 	}
 	cut, err := m.Cutover(ctx)
 	if cut != nil {
