@@ -1,0 +1,3 @@
+module github.com/libdrsync/drsync/bindings/go
+
+go 1.22
