@@ -182,6 +182,7 @@ FUNCTIONS: List[Decl] = [
     ("drsync_migration_preflight", [POINTER(ResultP), MigrationP], c_int, _status),
     ("drsync_mode_name", [drsync_mode], c_char_p, None),
     ("drsync_step_name", [drsync_step], c_char_p, None),
+    ("drsync_step_parse", [POINTER(drsync_step), c_char_p], c_int, _check),
     ("drsync_migration_report", [POINTER(ResultP), MigrationP], c_int, _check),
     ("drsync_migration_status", [POINTER(ResultP), MigrationP], c_int, _status),
     ("drsync_migration_ledger", [POINTER(ResultP), MigrationP, drsync_side], c_int, _status),

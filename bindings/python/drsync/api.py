@@ -11,7 +11,7 @@ import datetime
 import json
 import os
 import weakref
-from ctypes import byref
+from ctypes import byref, c_int
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
 
 from . import _native
@@ -21,7 +21,8 @@ from .errors import ECANCELLED, EFAILED
 from .results import (MigrationReport, MigrationStatus, Mode, PlanReport, PreflightReport,
                       Progress, Side, StepPlan, SyncResult, VolumePair)
 
-__all__ = ["Cluster", "NamespaceSync", "Migration", "Plan", "options_document", "step_names"]
+__all__ = ["Cluster", "NamespaceSync", "Migration", "Plan", "options_document", "step_names",
+           "step_index"]
 
 SideLike = Union[Side, str, int]
 ModeLike = Union[Mode, str, int]
@@ -648,6 +649,14 @@ def step_names() -> Tuple[str, ...]:
     while (name := lib().drsync_step_name(len(names))) is not None:
         names.append(_s(name))
     return tuple(names)
+
+
+def step_index(name: str) -> int:
+    """The enum drsync_step value of a step name ("scale_up" -> 5); raises InvalidArgument,
+    listing the names, for another."""
+    out = c_int()
+    lib().drsync_step_parse(byref(out), _b(name))
+    return int(out.value)
 
 
 def abi_version() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -342,6 +343,9 @@ def test_plan_previews_modes_from_the_library(source, dest, namespaces,
     assert drsync.step_names()[:3] == ("sync", "record", "fence")
     assert "migrate_data" in drsync.step_names() and len(drsync.step_names()) == 11
     assert drsync.step_names()[-1] == "check_services"
+    assert all(drsync.step_index(n) == i for i, n in enumerate(drsync.step_names()))
+    with pytest.raises(drsync.InvalidArgument, match="scale_up"):
+        drsync.step_index("scale_sideways")
     ns = namespaces("plan")
     dns = ns + "-dr"
     deploy(kubectl_source, ns, "web", 2)
@@ -462,3 +466,17 @@ spec: {selector: {app: web}, ports: [{port: 80}]}
         assert kubectl_dest.replicas(dns, "web") == 0
     with pytest.raises(drsync.InvalidArgument, match="give either url or address"):
         drsync.Migration(source, ns, dest, dns, service_checks={"checks": [{"name": "x"}]})
+
+
+def test_every_c_function_is_declared_by_the_package() -> None:
+    """The package exposes everything the C ABI has: every function of capi/drsync.h has a
+    declaration in drsync._native's table (and so a typed wrapper that uses it)."""
+    from drsync import _native
+    header = os.path.join(os.path.dirname(__file__), "..", "..", "..", "capi", "drsync.h")
+    with open(header) as f:
+        text = f.read()
+    in_header = set(re.findall(r"DRSYNC_EXTERN\([^)]*\)\s*(drsync_\w+)\s*\(", text))
+    declared = {name for name, *_ in _native.FUNCTIONS}
+    assert len(in_header) > 50
+    assert in_header - declared == set()
+    assert declared - in_header == set()
