@@ -82,7 +82,7 @@ detail::Snapshot NamespaceSync::Impl::take_snapshot(bool apply, detail::Problems
   return snap;
 }
 
-void NamespaceSync::Impl::ensure_namespace(detail::Problems& problems) const {
+void NamespaceSync::Impl::ensure_namespace(detail::Problems& problems) {
   Object ns = Object::parse(R"({"apiVersion":"v1","kind":"Namespace","metadata":{}})");
   ns.set_name(dest_ns);
   ns.set_label(kManagedByLabel, kManagedByValue);
@@ -102,6 +102,7 @@ void NamespaceSync::Impl::ensure_namespace(detail::Problems& problems) const {
     // writes into it will tell whether it exists.
     if (e.code() != Errc::already_exists && e.code() != Errc::forbidden) throw;
   }
+  namespace_ensured = !options.dry_run;
 }
 
 SyncResult NamespaceSync::Impl::execute(bool apply, detail::Listing* listing) {
@@ -171,6 +172,7 @@ SyncResult NamespaceSync::Impl::apply_changes(const std::vector<detail::ObjectCh
     plan.objects.push_back(
         planner.plan_object(*c.type, c.source, live ? &*live : nullptr, skip, problems));
   }
+  if (!namespace_ensured && plan.any(Action::Create)) ensure_namespace(problems);
   detail::ApplyContext ctx{&options, &ledger, id, nullptr};
   detail::Applier(dest, dest_ns, std::move(ctx)).apply(plan, problems);
   detail::ReportInputs inputs;

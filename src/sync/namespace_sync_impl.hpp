@@ -41,6 +41,7 @@ struct NamespaceSync::Impl {
   ReplicaLedger ledger;
   TransformList transforms;
   std::string id;
+  bool namespace_ensured = false;  // the destination namespace was created (or found) once
 
   Impl(Cluster s, std::string sns, Cluster d, std::string dns, SyncOptions o)
       : source(std::move(s)),
@@ -64,7 +65,7 @@ struct NamespaceSync::Impl {
 
   detail::PlanContext plan_context() const;
   detail::Snapshot take_snapshot(bool apply, detail::Problems& problems) const;
-  void ensure_namespace(detail::Problems& problems) const;
+  void ensure_namespace(detail::Problems& problems);
   // The full sync; with `listing`, also what a watch-driven sync continues from.
   SyncResult execute(bool apply, detail::Listing* listing = nullptr);
   // Plans and applies only these objects (each with its destination copy read first), through

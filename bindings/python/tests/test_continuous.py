@@ -44,7 +44,8 @@ def test_continuous_sync_follows_the_source_and_stops_cleanly(
         cs.start()
         assert wait_for(lambda: cs.stats()["state"] == "syncing")
         kubectl_source("-n", ns, "create", "configmap", "live", "--from-literal=v=1")
-        assert wait_for(lambda: kubectl_dest.exists("-n", ns + "-dr", "configmap", "live"))
+        assert wait_for(lambda: kubectl_dest.exists("-n", ns + "-dr", "configmap", "live")), \
+            (cs.stats(), events)
         kubectl_source("-n", ns, "delete", "configmap", "live")
         assert wait_for(lambda: not kubectl_dest.exists("-n", ns + "-dr", "configmap", "live"))
         stats = cs.stats()
