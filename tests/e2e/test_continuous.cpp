@@ -76,8 +76,9 @@ struct Runner {
   std::atomic<int> stop_reason{-1};
   std::thread thread;
 
-  Runner(const std::string& src_ns, const std::string& dst_ns, ContinuousOptions options)
-      : sync(test::source(), src_ns, test::dest(), dst_ns, with_events(std::move(options))) {
+  Runner(const std::string& src_ns, const std::string& dst_ns, ContinuousOptions options,
+         const Cluster& src = test::source(), const Cluster& dst = test::dest())
+      : sync(src, src_ns, dst, dst_ns, with_events(std::move(options))) {
     thread = std::thread([this] { stop_reason = static_cast<int>(sync.run()); });
   }
   ~Runner() {
@@ -355,4 +356,47 @@ TEST_CASE("a * * * * * schedule runs a Stage at each tick (injected clock)", "[e
   REQUIRE(ticks.size() == 3);
   CHECK(ticks[1] - ticks[0] == std::chrono::minutes(1));
   CHECK(ticks[2] - ticks[1] == std::chrono::minutes(1));
+}
+
+TEST_CASE("continuous sync carries on after the source API server restarts",
+          "[e2e][continuous][restart]") {
+  test::PrivateClusters clusters;
+  Cluster src = Cluster::from_kubeconfig(clusters.kubeconfig("source"));
+  Cluster dst = Cluster::from_kubeconfig(clusters.kubeconfig("dest"));
+  test::ScopedNamespace source_ns(src, "cont-restart");
+  const std::string dest_ns = source_ns.name() + "-dr";
+  const ResourceInfo cms = src.resolve("configmaps");
+  src.create(cms, source_ns.name(), burst_object(0, "1"));
+  ContinuousOptions options;
+  options.sync = mixed_types(true);
+  Runner runner(source_ns.name(), dest_ns, options, src, dst);
+  REQUIRE(test::wait_until([&] { return runner.syncing(); }));
+  REQUIRE(dst.try_get(cms, dest_ns, "obj-000"));
+
+  clusters.stop("source");
+  std::this_thread::sleep_for(3s);
+  clusters.start("source");
+  // Changes after the restart still arrive: the watches reconnected (or re-listed on 410).
+  REQUIRE(test::wait_until(
+      [&] {
+        try {
+          src.patch(cms, source_ns.name(), "obj-000", PatchType::Merge, R"({"data":{"v":"2"}})");
+          return true;
+        } catch (const Error&) {
+          return false;
+        }
+      },
+      60s));
+  src.create(cms, source_ns.name(), burst_object(5, "after"));
+  ContinuousStats stats;
+  REQUIRE(test::wait_until(
+      [&] {
+        stats = runner.sync.stats();
+        auto moved = dst.try_get(cms, dest_ns, "obj-000");
+        return dst.try_get(cms, dest_ns, "obj-005").has_value() && moved && value_in(*moved) == "2";
+      },
+      90s));
+  INFO(stats.to_json());
+  CHECK(stats.state == "syncing");
+  CHECK(stats.errors == 0);
 }
