@@ -104,6 +104,7 @@ typedef struct drsync_sync drsync_sync;
 typedef struct drsync_migration drsync_migration;
 typedef struct drsync_result drsync_result;
 typedef struct drsync_plan drsync_plan;
+typedef struct drsync_continuous_sync drsync_continuous_sync;
 
 /* The modes and the steps they are made of (the values of drsync::Mode and drsync::Step). */
 typedef enum drsync_mode {
@@ -207,7 +208,8 @@ typedef enum drsync_result_kind {
   DRSYNC_RESULT_STEP_PLAN = 4,  /* drsync_migration_plan */
   DRSYNC_RESULT_NAMESPACES = 5, /* drsync_stopped_namespaces: ["shop", ...] */
   DRSYNC_RESULT_PREFLIGHT = 6,  /* drsync_migration_preflight */
-  DRSYNC_RESULT_PLAN = 7        /* drsync_plan_run: a plan report */
+  DRSYNC_RESULT_PLAN = 7,       /* drsync_plan_run: a plan report */
+  DRSYNC_RESULT_CONTINUOUS = 8  /* drsync_continuous_sync_stats: ContinuousStats */
 } drsync_result_kind;
 
 DRSYNC_EXTERN(drsync_result_kind) drsync_result_kind_of(const drsync_result* result);
@@ -363,6 +365,52 @@ DRSYNC_EXTERN(int)
 drsync_plan_run(drsync_result** out, const drsync_plan* plan, const drsync_cluster* source,
                 const drsync_cluster* dest, drsync_mode mode, size_t parallelism);
 DRSYNC_EXTERN(void) drsync_plan_free(drsync_plan* plan);
+
+/* ---- Continuous sync and schedules (docs/continuous.md) ---------------------------------- */
+
+/* One event of a continuous sync. The strings are valid during the callback only. */
+typedef struct drsync_continuous_event {
+  const char* kind;    /* "applied", "resynced", "suspended", "resumed", "error" */
+  const char* object;  /* applied: "deployments.apps/web"; otherwise "" */
+  const char* action;  /* applied: "create", "update", "prune", "unchanged", "skip", "error", ... */
+  const char* message; /* why (suspended), the error, the full sync's summary (resynced) */
+  double lag_ms;       /* applied: first source event seen -> destination written */
+} drsync_continuous_event;
+/* On the thread running drsync_continuous_sync_run. Non-zero: cancel (run returns DRSYNC_OK). */
+typedef int (*drsync_continuous_cb)(const drsync_continuous_event* event, void* payload);
+
+/* Keeps `dest_ns` of `dest` in sync with `source_ns` of `source` until cancelled: a full sync,
+ * then the source's watches, each change planned and applied like a full sync's objects, and a
+ * full resync (with drift repair) every interval. Suspended while the destination is the active
+ * side (after a Cutover), resumed after a Failback. `options`: an options document as for
+ * drsync_sync_new (NULL: defaults). `settings`: JSON or NULL, keys (all optional)
+ * resyncIntervalMs (3600000), debounceMs (100), maxDelayMs (1000), statePollMs (2000),
+ * repairDrift (true), stopWhenFenced (false). */
+DRSYNC_EXTERN(int)
+drsync_continuous_sync_new(drsync_continuous_sync** out, const drsync_cluster* source,
+                           const char* source_ns, const drsync_cluster* dest, const char* dest_ns,
+                           const char* options, const char* settings);
+/* Replaces the event callback (NULL: none). Not while it runs. */
+DRSYNC_EXTERN(int)
+drsync_continuous_sync_set_callback(drsync_continuous_sync* sync, drsync_continuous_cb callback,
+                                    void* payload);
+/* Blocks until drsync_continuous_sync_cancel (or the callback) stops it: DRSYNC_OK. With
+ * stopWhenFenced, DRSYNC_EFENCED when the destination became the active side (the message says
+ * why). A failure of the first full sync returns its code. */
+DRSYNC_EXTERN(int) drsync_continuous_sync_run(drsync_continuous_sync* sync);
+/* From any thread: run returns soon after. */
+DRSYNC_EXTERN(int) drsync_continuous_sync_cancel(drsync_continuous_sync* sync);
+/* Counters, lag (p50, p99, max, last), last full sync, last error, state: a
+ * DRSYNC_RESULT_CONTINUOUS result. From any thread. */
+DRSYNC_EXTERN(int)
+drsync_continuous_sync_stats(drsync_result** out, const drsync_continuous_sync* sync);
+/* Not while it runs. */
+DRSYNC_EXTERN(void) drsync_continuous_sync_free(drsync_continuous_sync* sync);
+
+/* The first minute after `after` (seconds since the epoch) that the 5-field cron expression
+ * matches, evaluated in UTC (docs/continuous.md). DRSYNC_EINVALIDARG for a malformed expression
+ * (the message names the field). */
+DRSYNC_EXTERN(int) drsync_schedule_next(int64_t* out, const char* cron, int64_t after);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 
 #include "drsync.h"
 #include "drsync/cluster.hpp"
+#include "drsync/continuous.hpp"
 #include "drsync/error.hpp"
 #include "drsync/migration.hpp"
 #include "drsync/options.hpp"
@@ -56,6 +57,12 @@ struct drsync_volume_task {
 
 struct drsync_plan {
   drsync::DrPlan plan;
+};
+
+struct drsync_continuous_sync {
+  std::unique_ptr<drsync::ContinuousSync> sync;
+  drsync_continuous_cb callback = nullptr;
+  void* payload = nullptr;
 };
 
 namespace drsync_capi {

@@ -11,6 +11,7 @@
 
 #include <drsync/migration.hpp>
 
+#include "continuous_flags.hpp"
 #include "data_flags.hpp"
 #include "flags.hpp"
 
@@ -61,6 +62,8 @@ struct CliOptions {
   std::map<std::string, std::string> scale_overrides;  // NAME=N: start NAME at N
   std::optional<bool> leave_unrecorded_stopped;
   bool dry_run = false;
+  // Stage --continuous / --schedule: runs until SIGINT/SIGTERM.
+  ContinuousFlags continuous;
 
   // PVC data (the built-in mover's flags, DR-Syncer's mapped), and DR-Syncer's flags that have
   // no meaning here (--use-standby-pvcs: refused).

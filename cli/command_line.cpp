@@ -106,6 +106,7 @@ const std::vector<FlagSpec>& mode_flag_specs() {
       joined({cluster_and_copy,
               output_flag_specs(),
               data_flag_specs(),
+              continuous_flag_specs(),
               {{"use-standby-pvcs", K::Bool, "", "DR-Syncer: standby PVCs (not supported yet)"},
                {"version", K::Bool, "", "print the version and exit"},
                {"version-json", K::Bool, "", "print the version as JSON and exit"},
@@ -354,6 +355,10 @@ void parse_run_flags(const ParsedFlags& f, CliOptions& o) {
   o.rollback_on_failure = optional_bool(f, "rollback-on-failure");
   parse_mode_flags(f, o);
   o.data = parse_data_flags(f);
+  o.continuous = parse_continuous_flags(f);
+  if (o.continuous.any() && (o.mode != drsync::Mode::Stage || o.dry_run)) {
+    throw UsageError("--continuous and --schedule run --mode=Stage (without --dry-run)");
+  }
   check_unsupported(f, o);
 }
 

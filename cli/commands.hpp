@@ -24,6 +24,10 @@ struct RunContext {
 };
 
 std::vector<Outcome> run_modes(RunContext& ctx);
+// Stage --continuous / --schedule: until SIGINT/SIGTERM, one line per event on stdout; the exit
+// code (0 after a clean stop).
+int run_continuous(RunContext& ctx);
+int run_scheduled_stage(RunContext& ctx);
 std::vector<Outcome> run_dry_run(RunContext& ctx);
 std::vector<Outcome> run_status(RunContext& ctx);
 // `drsync preflight`: Migration::preflight of every pair; failed when a pair has an error.

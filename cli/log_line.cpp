@@ -8,7 +8,6 @@
 #include <rapidjson/writer.h>
 
 namespace drsync_cli {
-namespace {
 
 std::string utc_now() {
   const auto now = std::chrono::system_clock::now();
@@ -20,8 +19,6 @@ std::string utc_now() {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 }
-
-}  // namespace
 
 std::string json_log_line(const char* level, const std::string& msg) {
   rapidjson::StringBuffer buffer;

@@ -51,6 +51,11 @@ int run(const CliOptions& cli) {
   std::signal(SIGTERM, on_signal);
 
   RunContext ctx{cli, targets, clusters, progress, cancel};
+  if (cli.continuous.any()) {
+    const int code = cli.continuous.continuous ? run_continuous(ctx) : run_scheduled_stage(ctx);
+    g_cancel = nullptr;
+    return code;
+  }
   std::vector<Outcome> outcomes;
   if (cli.command == Command::Status)
     outcomes = run_status(ctx);

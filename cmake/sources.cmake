@@ -7,6 +7,7 @@
 # libdrsync: src/<layer>/ and the C ABI (capi/).
 set(DRSYNC_LIBRARY_SOURCES
     capi/cluster.cpp
+    capi/continuous.cpp
     capi/errors.cpp
     capi/migration.cpp
     capi/plan.cpp
@@ -63,16 +64,23 @@ set(DRSYNC_LIBRARY_SOURCES
     src/rest/url.cpp
     src/rest/verbs.cpp
     src/rest/watch.cpp
+    src/sync/active_side.cpp
     src/sync/applier.cpp
     src/sync/cluster_deps.cpp
+    src/sync/continuous_stats.cpp
+    src/sync/continuous_sync.cpp
     src/sync/crds.cpp
+    src/sync/debouncer.cpp
     src/sync/diff.cpp
+    src/sync/drift.cpp
     src/sync/lister.cpp
     src/sync/namespace_sync.cpp
     src/sync/planner.cpp
     src/sync/reporter.cpp
     src/sync/result_json.cpp
+    src/sync/schedule.cpp
     src/sync/select.cpp
+    src/sync/source_watchers.cpp
     src/transform/destination_fields.cpp
     src/transform/glob.cpp
     src/transform/hash.cpp
@@ -100,6 +108,7 @@ set(DRSYNC_LIBRARY_SOURCES
 set(DRSYNC_CLI_PARSER_SOURCES
     cli/command_line.cpp
     cli/completion.cpp
+    cli/continuous_flags.cpp
     cli/data_flags.cpp
     cli/duration.cpp
     cli/flags.cpp
@@ -109,6 +118,7 @@ set(DRSYNC_CLI_PARSER_SOURCES
 
 # The rest of the drsync command line (cli/CMakeLists.txt).
 set(DRSYNC_CLI_SOURCES
+    cli/continuous.cpp
     cli/dry_run.cpp
     cli/exit_codes.cpp
     cli/main.cpp
@@ -128,6 +138,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/catch_main.cpp
     tests/unit/stub_server.cpp
     tests/unit/test_cluster_deps.cpp
+    tests/unit/test_debouncer.cpp
     tests/unit/test_exec_plugin.cpp
     tests/unit/test_hash.cpp
     tests/unit/test_in_cluster.cpp
@@ -141,6 +152,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/test_phase_gate.cpp
     tests/unit/test_preflight.cpp
     tests/unit/test_resource_modifiers.cpp
+    tests/unit/test_schedule.cpp
     tests/unit/test_select.cpp
     tests/unit/test_service_checks.cpp
     tests/unit/test_step_names.cpp
@@ -163,6 +175,7 @@ set(DRSYNC_E2E_TEST_SOURCES
     tests/e2e/harness.cpp
     tests/e2e/test_cluster_deps.cpp
     tests/e2e/test_cluster_stress.cpp
+    tests/e2e/test_continuous.cpp
     tests/e2e/test_daemonsets.cpp
     tests/e2e/test_ledger_properties.cpp
     tests/e2e/test_migration.cpp

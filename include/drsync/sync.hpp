@@ -66,6 +66,10 @@ struct SyncOptions {
 
   bool prune = false;
   bool dry_run = false;  // every write validated server-side (dryRun=All), nothing persisted
+  // Also compare each unchanged-looking destination object (same content hash) with what an
+  // update would write, and put it back when it was edited by hand (docs/continuous.md). Costs
+  // no request: the destination is listed anyway.
+  bool repair_drift = false;
   UnmanagedPolicy unmanaged = UnmanagedPolicy::Skip;
   ImmutablePolicy immutable = ImmutablePolicy::Fail;
 

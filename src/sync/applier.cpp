@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "sync/cluster_deps.hpp"
+#include "sync/drift.hpp"
 #include "transform/destination_fields.hpp"
 
 namespace drsync::detail {
@@ -148,14 +149,7 @@ RestRequest Applier::write_request(const PlannedObject& p) const {
         return req.patch(PatchType::Merge, default_service_account_patch(p.desired));
       // What the destination owns stays: its resourceVersion (the optimistic-concurrency
       // precondition), the live scale (the ledger's), the fields its controllers allocated.
-      Object body = p.desired.clone();
-      body.metadata().RemoveMember("resourceVersion");
-      body.metadata().AddMember("resourceVersion",
-                                json_string(p.live->resource_version(), body.allocator()),
-                                body.allocator());
-      ctx_.ledger->keep_live_scale(body, *p.live);
-      keep_destination_fields(body, *p.live);
-      return req.body(body);
+      return req.body(update_body(p.desired, *p.live, *ctx_.ledger));
     }
     default: {
       DeleteOptions del;

@@ -4,11 +4,14 @@
 
 #include <fmt/format.h>
 
+#include <future>
+
 #include "core/ids.hpp"
 #include "sync/applier.hpp"
 #include "sync/crds.hpp"
 #include "sync/diff.hpp"
 #include "sync/lister.hpp"
+#include "sync/namespace_sync_impl.hpp"
 #include "sync/planner.hpp"
 #include "sync/reporter.hpp"
 
@@ -35,42 +38,6 @@ const char* action_name(Action a) noexcept {
   }
   return "unknown";
 }
-
-struct NamespaceSync::Impl {
-  Cluster source;
-  std::string source_ns;
-  Cluster dest;
-  std::string dest_ns;
-  SyncOptions options;
-  ReplicaLedger ledger;
-  TransformList transforms;
-  std::string id;
-
-  Impl(Cluster s, std::string sns, Cluster d, std::string dns, SyncOptions o)
-      : source(std::move(s)),
-        source_ns(std::move(sns)),
-        dest(std::move(d)),
-        dest_ns(std::move(dns)),
-        options(std::move(o)),
-        ledger(options.custom_scale_kinds),
-        transforms(default_transforms()),
-        id(detail::fnv1a_hex(source.server() + "/" + source_ns)) {
-    for (auto& t : options.extra_transforms) transforms.push_back(t);
-    if (options.concurrency < 1) options.concurrency = 1;
-  }
-
-  void progress(const char* phase, size_t done, size_t total, std::string object = {}) const {
-    if (options.progress) options.progress(SyncProgress{phase, done, total, std::move(object)});
-  }
-  void check_cancel() const {
-    if (options.cancel.cancelled()) throw Error(Errc::cancelled, "sync cancelled");
-  }
-
-  detail::PlanContext plan_context() const;
-  detail::Snapshot take_snapshot(bool apply, detail::Problems& problems) const;
-  void ensure_namespace(detail::Problems& problems) const;
-  SyncResult execute(bool apply);
-};
 
 detail::PlanContext NamespaceSync::Impl::plan_context() const {
   detail::PlanContext ctx;
@@ -115,7 +82,7 @@ detail::Snapshot NamespaceSync::Impl::take_snapshot(bool apply, detail::Problems
   return snap;
 }
 
-void NamespaceSync::Impl::ensure_namespace(detail::Problems& problems) const {
+void NamespaceSync::Impl::ensure_namespace(detail::Problems& problems) {
   Object ns = Object::parse(R"({"apiVersion":"v1","kind":"Namespace","metadata":{}})");
   ns.set_name(dest_ns);
   ns.set_label(kManagedByLabel, kManagedByValue);
@@ -135,14 +102,24 @@ void NamespaceSync::Impl::ensure_namespace(detail::Problems& problems) const {
     // writes into it will tell whether it exists.
     if (e.code() != Errc::already_exists && e.code() != Errc::forbidden) throw;
   }
+  namespace_ensured = !options.dry_run;
 }
 
-SyncResult NamespaceSync::Impl::execute(bool apply) {
+SyncResult NamespaceSync::Impl::execute(bool apply, detail::Listing* listing) {
   const auto started = Clock::now();
   const RequestStats src_before = source.stats(), dst_before = dest.stats();
   detail::Problems problems;
   detail::Snapshot snap = take_snapshot(apply, problems);
   check_cancel();
+  if (listing) {
+    *listing = {};
+    for (const auto& t : snap.types) {
+      if (!t.listed) continue;
+      listing->types.push_back(t.type);
+      listing->resource_versions.push_back(t.source.resource_version);
+    }
+    listing->skip = detail::skip_context(snap);
+  }
   detail::Plan plan = detail::Planner(plan_context()).plan(snap, problems);
   if (apply) {
     if (plan.any(Action::Create)) ensure_namespace(problems);
@@ -159,6 +136,47 @@ SyncResult NamespaceSync::Impl::execute(bool apply) {
   }
   detail::ReportInputs inputs;
   inputs.dry_run = options.dry_run || !apply;
+  inputs.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  inputs.source_requests = source.stats() - src_before;
+  inputs.dest_requests = dest.stats() - dst_before;
+  return detail::make_result(plan, problems, inputs);
+}
+
+SyncResult NamespaceSync::Impl::apply_changes(const std::vector<detail::ObjectChange>& changes,
+                                              const detail::SkipContext& skip) {
+  const auto started = Clock::now();
+  const RequestStats src_before = source.stats(), dst_before = dest.stats();
+  std::vector<std::future<Response>> reads;
+  for (const auto& c : changes) {
+    reads.push_back(
+        dest.request(Verb::Get).resource(c.type->info).in_namespace(dest_ns).name(c.name).start());
+  }
+  detail::Problems problems;
+  detail::Plan plan;
+  detail::Planner planner(plan_context());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const detail::ObjectChange& c = changes[i];
+    Response r = reads[i].get();
+    if (!r.ok() && r.status != 404) {
+      dest.request(Verb::Get).resource(c.type->info).in_namespace(dest_ns).name(c.name).check(r);
+    }
+    std::optional<Object> live;
+    if (r.ok()) live = Object::parse(r.body);
+    if (!c.source && !live) {
+      detail::PlannedObject gone;  // deleted on both sides: nothing to do
+      gone.type = c.type;
+      gone.name = c.name;
+      plan.objects.push_back(std::move(gone));
+      continue;
+    }
+    plan.objects.push_back(
+        planner.plan_object(*c.type, c.source, live ? &*live : nullptr, skip, problems));
+  }
+  if (!namespace_ensured && plan.any(Action::Create)) ensure_namespace(problems);
+  detail::ApplyContext ctx{&options, &ledger, id, nullptr};
+  detail::Applier(dest, dest_ns, std::move(ctx)).apply(plan, problems);
+  detail::ReportInputs inputs;
+  inputs.dry_run = options.dry_run;
   inputs.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   inputs.source_requests = source.stats() - src_before;
   inputs.dest_requests = dest.stats() - dst_before;

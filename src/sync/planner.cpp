@@ -6,6 +6,7 @@
 #include <set>
 
 #include "sync/cluster_deps.hpp"
+#include "sync/drift.hpp"
 #include "transform/destination_fields.hpp"
 
 namespace drsync::detail {
@@ -59,6 +60,12 @@ void Planner::classify(PlannedObject& p, const Object& live, Problems& problems)
   const UnmanagedPolicy policy = ctx_.options->unmanaged;
   if (ours || p.merge_only) {
     p.action = same && ours ? Action::Unchanged : Action::Update;
+    if (p.action == Action::Unchanged && ctx_.options->repair_drift) {
+      if (std::string at = drift(p.desired, live, *ctx_.ledger); !at.empty()) {
+        p.action = Action::Update;
+        p.message = fmt::format("drift repaired: {} was changed in the destination", at);
+      }
+    }
   } else if (live.label(kManagedByLabel) == kManagedByValue && live.has_label(kSourceIdLabel) &&
              policy != UnmanagedPolicy::Adopt) {
     p.action = Action::Conflict;

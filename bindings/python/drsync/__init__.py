@@ -15,6 +15,7 @@ libdrsync is found through $DRSYNC_LIBRARY, next to this package, or the system 
 
 from .api import (Cluster, Migration, NamespaceSync, Plan, abi_version, library_path,
                   options_document, step_index, step_names, version)
+from .continuous import ContinuousEvent, ContinuousSync, schedule_next
 from .errors import (AlreadyExists, BadRequest, Cancelled, ConfigError, Conflict, DrsyncError,
                      Fenced, Forbidden, Gone, InternalError, Invalid, InvalidArgument,
                      LibraryError, MethodNotAllowed, NetworkError, NotFound, OutOfMemory,
@@ -28,8 +29,9 @@ from ._native import ABI_VERSION
 __version__ = "0.1.0"
 
 __all__ = [
-    "ABI_VERSION", "Cluster", "Migration", "NamespaceSync", "Plan", "abi_version",
-    "library_path", "options_document", "step_index", "step_names", "version",
+    "ABI_VERSION", "Cluster", "ContinuousEvent", "ContinuousSync", "Migration", "NamespaceSync",
+    "Plan", "abi_version", "library_path", "options_document", "schedule_next", "step_index",
+    "step_names", "version",
     "Change", "CheckResult", "Finding", "MigrationReport", "MigrationStatus", "Mode", "PlannedStep",
     "PlanPairReport", "PlanReport", "PreflightReport", "Progress", "Side",
     "Step", "StepPlan", "SyncResult", "VolumeCopy", "VolumePair", "WorkloadState",

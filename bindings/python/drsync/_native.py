@@ -17,8 +17,8 @@ import ctypes.util
 import glob
 import os
 import threading
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_size_t, c_uint64,
-                    c_void_p)
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int, c_int64, c_size_t,
+                    c_uint64, c_void_p)
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 from .errors import LibraryError, error_class, DrsyncError
@@ -59,11 +59,16 @@ class drsync_volume_task(_Opaque):
     pass
 
 
+class drsync_continuous_sync(_Opaque):
+    pass
+
+
 ClusterP = POINTER(drsync_cluster)
 SyncP = POINTER(drsync_sync)
 MigrationP = POINTER(drsync_migration)
 ResultP = POINTER(drsync_result)
 PlanP = POINTER(drsync_plan)
+ContinuousP = POINTER(drsync_continuous_sync)
 
 
 class drsync_error(Structure):
@@ -89,6 +94,13 @@ class drsync_volume_pair(Structure):
                 ("from_cluster", ClusterP), ("from_namespace", c_char_p), ("from_pvc", c_char_p),
                 ("to_cluster", ClusterP), ("to_namespace", c_char_p), ("to_pvc", c_char_p)]
 
+
+class drsync_continuous_event(Structure):
+    _fields_ = [("kind", c_char_p), ("object", c_char_p), ("action", c_char_p),
+                ("message", c_char_p), ("lag_ms", c_double)]
+
+
+CONTINUOUS_CB = CFUNCTYPE(c_int, POINTER(drsync_continuous_event), c_void_p)
 
 VolumeTaskP = POINTER(drsync_volume_task)
 VOLUME_CB = CFUNCTYPE(c_int, MigrationP, POINTER(drsync_volume_pair), VolumeTaskP, c_void_p)
@@ -209,6 +221,17 @@ FUNCTIONS: List[Decl] = [
     ("drsync_plan_run", [POINTER(ResultP), PlanP, ClusterP, ClusterP, drsync_mode, c_size_t],
      c_int, _status),
     ("drsync_plan_free", [PlanP], None, None),
+
+    ("drsync_continuous_sync_new",
+     [POINTER(ContinuousP), ClusterP, c_char_p, ClusterP, c_char_p, c_char_p, c_char_p], c_int,
+     _check),
+    ("drsync_continuous_sync_set_callback", [ContinuousP, CONTINUOUS_CB, c_void_p], c_int,
+     _check),
+    ("drsync_continuous_sync_run", [ContinuousP], c_int, _status),
+    ("drsync_continuous_sync_cancel", [ContinuousP], c_int, _check),
+    ("drsync_continuous_sync_stats", [POINTER(ResultP), ContinuousP], c_int, _check),
+    ("drsync_continuous_sync_free", [ContinuousP], None, None),
+    ("drsync_schedule_next", [POINTER(c_int64), c_char_p, c_int64], c_int, _check),
 ]
 
 

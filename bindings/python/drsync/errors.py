@@ -169,6 +169,7 @@ class LibraryError(DrsyncError, ImportError):
 #: (``ok == False``) is returned instead.
 EFAILED = -24
 ECANCELLED = Cancelled.code
+EFENCED = Fenced.code
 
 _BY_CODE: Dict[int, Type[DrsyncError]] = {
     cls.code: cls for cls in (
