@@ -13,6 +13,7 @@
 
 #include "data_flags.hpp"
 #include "flags.hpp"
+#include "timeout_flags.hpp"
 
 namespace drsync_cli {
 
@@ -60,6 +61,7 @@ struct CliOptions {
   std::map<std::string, std::string> scale_overrides;  // NAME=N: start NAME at N
   std::optional<bool> leave_unrecorded_stopped;
   bool dry_run = false;
+  TimeoutFlags timeouts;  // the request deadlines of both clusters
 
   // PVC data (the built-in mover's flags, DR-Syncer's mapped), and DR-Syncer's flags that have
   // no meaning here (--use-standby-pvcs: refused).

@@ -17,8 +17,8 @@ import ctypes.util
 import glob
 import os
 import threading
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_size_t, c_uint64,
-                    c_void_p)
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int64, c_size_t,
+                    c_uint64, c_void_p)
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 from .errors import LibraryError, error_class, DrsyncError
@@ -149,6 +149,7 @@ FUNCTIONS: List[Decl] = [
 
     ("drsync_cluster_open", [POINTER(ClusterP), c_char_p, c_char_p], c_int, _check),
     ("drsync_cluster_open_in_cluster", [POINTER(ClusterP)], c_int, _check),
+    ("drsync_cluster_set_timeouts", [ClusterP, c_int64, c_int64, c_int64], c_int, _check),
     ("drsync_cluster_server", [ClusterP], c_char_p, None),
     ("drsync_cluster_free", [ClusterP], None, None),
 
