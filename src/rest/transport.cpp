@@ -273,7 +273,7 @@ bool Transport::retry_with_fresh_credentials(std::unique_ptr<Call>& call) {
 
 void Transport::fail_transport(Call& call, CURLcode code) {
   const TransportFailure failure = failure_of(code);
-  const bool tls = failure == TransportFailure::Tls;
+  const bool tls = failure == TransportFailure::Tls || code == CURLE_SSL_CONNECT_ERROR;
   Errc errc = tls                                    ? Errc::tls
               : failure == TransportFailure::Timeout ? Errc::timeout
                                                      : Errc::network;
