@@ -22,6 +22,24 @@ int drsync_cluster_open_in_cluster(drsync_cluster** out) {
   });
 }
 
+int drsync_cluster_set_timeouts(drsync_cluster* cluster, int64_t connect_ms, int64_t attempt_ms,
+                                int64_t call_ms) {
+  return guarded([&]() -> int {
+    need(cluster, "drsync_cluster_set_timeouts", "cluster");
+    if (connect_ms < 0 || attempt_ms < 0 || call_ms < 0) {
+      invalid("drsync_cluster_set_timeouts: a timeout is negative (0 keeps the current one)");
+    }
+    drsync::RestConfig config = cluster->cluster.config();
+    using ms = std::chrono::milliseconds;
+    if (connect_ms > 0) config.connect_timeout = ms(connect_ms);
+    if (attempt_ms > 0) config.request_timeout = ms(attempt_ms);
+    if (call_ms > 0) config.call_timeout = ms(call_ms);
+    // The transport takes its configuration when it starts: a new one with the new deadlines.
+    cluster->cluster = drsync::Cluster(std::move(config));
+    return DRSYNC_OK;
+  });
+}
+
 const char* drsync_cluster_server(const drsync_cluster* cluster) {
   return cluster ? cluster->cluster.server().c_str() : nullptr;
 }

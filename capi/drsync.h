@@ -194,6 +194,15 @@ DRSYNC_EXTERN(int)
 drsync_cluster_open(drsync_cluster** out, const char* kubeconfig_path, const char* context);
 /* Inside a Pod: the service-account token, CA and namespace. */
 DRSYNC_EXTERN(int) drsync_cluster_open_in_cluster(drsync_cluster** out);
+/* The deadlines of every request to the cluster, in milliseconds (docs/reliability.md):
+ * `connect_ms` to connect (TCP + TLS; default 10000), `attempt_ms` for one attempt (default
+ * 30000), `call_ms` for the whole call, its retries and their backoff included (default 60000): a
+ * call that runs out fails with DRSYNC_ETIMEOUT, naming the request and the deadline. 0 keeps a
+ * value; a negative one is DRSYNC_EINVALIDARG. Set them before creating syncs and migrations
+ * from the cluster: those created earlier keep the deadlines they were created with. */
+DRSYNC_EXTERN(int)
+drsync_cluster_set_timeouts(drsync_cluster* cluster, int64_t connect_ms, int64_t attempt_ms,
+                            int64_t call_ms);
 /* The API server URL. Owned by the cluster. */
 DRSYNC_EXTERN(const char*) drsync_cluster_server(const drsync_cluster* cluster);
 DRSYNC_EXTERN(void) drsync_cluster_free(drsync_cluster* cluster);

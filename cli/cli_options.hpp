@@ -14,6 +14,7 @@
 #include "continuous_flags.hpp"
 #include "data_flags.hpp"
 #include "flags.hpp"
+#include "timeout_flags.hpp"
 
 namespace drsync_cli {
 
@@ -64,6 +65,7 @@ struct CliOptions {
   bool dry_run = false;
   // Stage --continuous / --schedule: runs until SIGINT/SIGTERM.
   ContinuousFlags continuous;
+  TimeoutFlags timeouts;  // the request deadlines of both clusters
 
   // PVC data (the built-in mover's flags, DR-Syncer's mapped), and DR-Syncer's flags that have
   // no meaning here (--use-standby-pvcs: refused).

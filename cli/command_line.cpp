@@ -107,6 +107,7 @@ const std::vector<FlagSpec>& mode_flag_specs() {
               output_flag_specs(),
               data_flag_specs(),
               continuous_flag_specs(),
+              timeout_flag_specs(),
               {{"use-standby-pvcs", K::Bool, "", "DR-Syncer: standby PVCs (not supported yet)"},
                {"version", K::Bool, "", "print the version and exit"},
                {"version-json", K::Bool, "", "print the version as JSON and exit"},
@@ -138,6 +139,7 @@ const std::vector<FlagSpec>& single_flag_specs() {
   static const std::vector<FlagSpec> list = joined(
       {cluster_and_modes,
        output_flag_specs(),
+       timeout_flag_specs(),
        {{"help", K::Bool, "", "show this help"}, {"h", K::Bool, "", "show this help", "help"}}});
   return list;
 }
@@ -304,6 +306,7 @@ void parse_mode_flags(const ParsedFlags& f, CliOptions& o) {
   o.scale_overrides = scale_overrides(f);
   o.leave_unrecorded_stopped = optional_bool(f, "leave-unrecorded-stopped");
   o.dry_run = f.boolean("dry-run");
+  o.timeouts = parse_timeout_flags(f);
   parse_output_flags(f, o);
 }
 

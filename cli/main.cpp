@@ -42,7 +42,7 @@ void log_error(const CliOptions& cli, const std::string& message) {
 
 int run(const CliOptions& cli) {
   Targets targets = resolve_targets(cli);
-  Clusters clusters = connect(targets);
+  Clusters clusters = connect(targets, cli.timeouts);
   expand_all_namespaces(targets, clusters);
   Progress progress(stderr, isatty(fileno(stderr)) != 0, cli.log_level, cli.log_format);
   drsync::CancelToken cancel;

@@ -190,13 +190,17 @@ void expand_all_namespaces(Targets& t, const Clusters& c) {
   }
 }
 
-Clusters connect(const Targets& t) {
+Clusters connect(const Targets& t, const TimeoutFlags& timeouts) {
+  auto open = [&timeouts](const drsync::ClusterRef& ref) {
+    drsync::RestConfig config = drsync::load_kubeconfig({ref.kubeconfig, ref.context});
+    apply_timeout_flags(timeouts, config);
+    return drsync::Cluster(std::move(config));
+  };
   if (t.single_cluster) {  // activate / deactivate: one cluster, no copy onto itself
-    drsync::Cluster one = drsync::Cluster::from_kubeconfig(t.dest.kubeconfig, t.dest.context);
+    drsync::Cluster one = open(t.dest);
     return Clusters{one, one};
   }
-  Clusters c{drsync::Cluster::from_kubeconfig(t.source.kubeconfig, t.source.context),
-             drsync::Cluster::from_kubeconfig(t.dest.kubeconfig, t.dest.context)};
+  Clusters c{open(t.source), open(t.dest)};
   if (c.source.server() == c.dest.server()) {
     for (const auto& p : t.pairs) {
       if (p.source_namespace == p.dest_namespace) {

@@ -41,9 +41,10 @@ struct Clusters {
   drsync::Cluster dest;
 };
 
-// Loads both kubeconfigs (no request is sent). Throws drsync::Error(config) for a bad kubeconfig
-// and UsageError when a pair would copy a namespace onto itself.
-Clusters connect(const Targets& targets);
+// Loads both kubeconfigs (no request is sent), with the request deadlines of the flags. Throws
+// drsync::Error(config) for a bad kubeconfig and UsageError when a pair would copy a namespace
+// onto itself.
+Clusters connect(const Targets& targets, const TimeoutFlags& timeouts);
 
 // activate --all-namespaces: one pair per namespace of the cluster that has stopped workloads (of
 // the selector). Throws Error(not_found) when there is none: an activation that starts nothing

@@ -56,6 +56,7 @@ set(DRSYNC_LIBRARY_SOURCES
     src/rest/cluster.cpp
     src/rest/curl_global.cpp
     src/rest/discovery.cpp
+    src/rest/easy_setup.cpp
     src/rest/probe.cpp
     src/rest/rest_request.cpp
     src/rest/retry_policy.cpp
@@ -114,6 +115,7 @@ set(DRSYNC_CLI_PARSER_SOURCES
     cli/flags.cpp
     cli/log_line.cpp
     cli/man_page.cpp
+    cli/timeout_flags.cpp
 )
 
 # The rest of the drsync command line (cli/CMakeLists.txt).
@@ -139,6 +141,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/stub_server.cpp
     tests/unit/test_cluster_deps.cpp
     tests/unit/test_debouncer.cpp
+    tests/unit/test_deadlines.cpp
     tests/unit/test_exec_plugin.cpp
     tests/unit/test_hash.cpp
     tests/unit/test_in_cluster.cpp

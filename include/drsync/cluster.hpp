@@ -78,6 +78,12 @@ class CancelToken {
 // counting beyond RequestStats, tracing, and fault-injection in tests.
 using RequestObserver = std::function<void(const Request&, const Response&)>;
 
+// Whether a request failed without an answer after it may have reached the server (connection
+// lost after sending, timeout; not a refused connection): a write that failed so may or may not
+// have happened. A create that failed so is looked up (GET) before it is sent again, never
+// repeated blindly.
+DRSYNC_API bool outcome_unknown(const Error& e) noexcept;
+
 class RestRequest;
 
 class DRSYNC_API Cluster {

@@ -48,8 +48,13 @@ struct RestConfig {
   double qps = 1000.0;  // token bucket rate; <= 0 disables client-side rate limiting
   int burst = 2000;
   int max_retries = 5;  // for idempotent requests on connection errors, 429 and 5xx
+  // Deadlines of every request (docs/reliability.md): establishing a connection (TCP + TLS); one
+  // attempt, from sending to the last byte of the answer; the whole call, every attempt and the
+  // backoff between them (a call fails with Errc::timeout, naming it, when this runs out; 0: no
+  // limit beyond max_retries attempts). Watches have their own (WatchOptions::timeout).
   std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds request_timeout{60'000};
+  std::chrono::milliseconds request_timeout{30'000};
+  std::chrono::milliseconds call_timeout{60'000};
   int max_concurrent_requests = 64;  // in flight per cluster (HTTP/2 streams)
   std::string user_agent = "drsync/0.1";
 };

@@ -56,12 +56,21 @@ class DRSYNC_API Error : public std::runtime_error {
   // The Kubernetes Status reason ("NotFound", "AlreadyExists", "Invalid", ...), empty if none.
   const std::string& reason() const noexcept { return reason_; }
   const std::vector<FieldCause>& causes() const noexcept { return causes_; }
+  // The request got no answer after it may have reached the server (its connection was lost
+  // after sending, or it timed out): what it asked may or may not have been done. See
+  // outcome_unknown() (cluster.hpp).
+  bool unanswered() const noexcept { return unanswered_; }
+  Error& set_unanswered(bool unanswered = true) noexcept {
+    unanswered_ = unanswered;
+    return *this;
+  }
 
  private:
   Errc code_;
   int http_status_;
   std::string reason_;
   std::vector<FieldCause> causes_;
+  bool unanswered_ = false;
 };
 
 }  // namespace drsync

@@ -39,8 +39,11 @@ struct Request {
   // Safe to repeat after a connection error, 429 or 5xx. Defaults from the method (GET, PUT,
   // DELETE); a create (POST) is never repeated blindly.
   std::optional<bool> idempotent;
-  std::chrono::milliseconds timeout{0};  // 0: the cluster's request_timeout
-  std::optional<Verb> verb;              // counted under; unset: default_verb(method)
+  // One attempt's limit; 0: the cluster's request_timeout. A longer one also extends the call's
+  // deadline (RestConfig::call_timeout) to it.
+  std::chrono::milliseconds timeout{0};
+  std::optional<Verb> verb;  // counted under; unset: default_verb(method)
+  std::string what;          // names it in errors ("get configmaps shop/web"); "": verb and path
 };
 
 struct Response {

@@ -192,6 +192,29 @@ std::optional<Object> Cluster::try_get(const ResourceInfo& r, std::string_view n
   return Object::parse(resp.body);
 }
 
+bool outcome_unknown(const Error& e) noexcept {
+  return e.unanswered();
+}
+
+namespace {
+
+// Whether `live` carries every label and annotation of `sent`: what a create of `sent` made.
+bool carries(const Object& live, const Object& sent) {
+  for (const char* field : {"/metadata/labels", "/metadata/annotations"}) {
+    const rapidjson::Value* want = sent.find(field);
+    if (want == nullptr || !want->IsObject()) continue;
+    const rapidjson::Value* have = live.find(field);
+    if (have == nullptr || !have->IsObject()) return false;
+    for (const auto& m : want->GetObject()) {
+      auto it = have->FindMember(m.name);
+      if (it == have->MemberEnd() || it->value != m.value) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Object Cluster::create(const ResourceInfo& r, std::string_view ns, const Object& object,
                        const WriteOptions& options) const {
   RestRequest req = request(Verb::Create)
@@ -200,7 +223,21 @@ Object Cluster::create(const ResourceInfo& r, std::string_view ns, const Object&
                         .name(object.name())
                         .body(object)
                         .options(options);
-  Response resp = req.response();
+  Response resp;
+  try {
+    resp = req.response();
+  } catch (const Error& e) {
+    // No answer: the create may or may not have happened. Look before sending it again.
+    if (!outcome_unknown(e) || object.name().empty() || options.dry_run) throw;
+    if (auto live = try_get(r, ns, object.name())) {
+      if (carries(*live, object)) return std::move(*live);
+      throw Error(Errc::already_exists,
+                  fmt::format("{}: {}; and {} exists now, unlike what was sent", req.describe(),
+                              e.what(), req.target()),
+                  409, "AlreadyExists");
+    }
+    resp = req.response();  // it did not happen: once more
+  }
   if (resp.status == 409 && resp.attempts > 1 && req.error(resp).code() == Errc::already_exists) {
     // A repeated create (after 429 / connection refused) found the object: it is our own first
     // attempt's result, so return the live object rather than an AlreadyExists error.

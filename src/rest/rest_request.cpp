@@ -135,6 +135,7 @@ RestRequest& RestRequest::describe_as(std::string what) {
 
 Request RestRequest::build() const {
   Request r = request_;
+  r.what = describe();
   if (write_) {
     if (write_->force && r.content_type == patch_content_type(PatchType::Apply)) {
       r.query.emplace_back("force", "true");

@@ -13,9 +13,11 @@ TransportFailure failure_of(CURLcode c) noexcept {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
+    // A handshake cut short (reset, EOF: "SSL_ERROR_SYSCALL") is a connection failure before
+    // anything was sent; a certificate that does not verify is CURLE_PEER_FAILED_VERIFICATION.
+    case CURLE_SSL_CONNECT_ERROR:
       return TransportFailure::NeverSent;
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CIPHER:

@@ -1,8 +1,8 @@
 // Internal: when a request is tried again, and after how long. A pure unit: the transport feeds it
 // the outcome of one attempt and schedules what it decides.
 //
-//  * A connection that was never made (refused, DNS) is retried for any request: nothing reached
-//    the server, so even a create may be repeated.
+//  * A connection that was never made (refused, DNS, a TLS handshake cut short) is retried for any
+//    request: nothing reached the server, so even a create may be repeated.
 //  * Other transport failures (reset, timeout) are retried only for idempotent requests; TLS
 //    failures never (they do not heal by themselves).
 //  * 429 is retried for any request (the server did not process it), honouring Retry-After;

@@ -30,6 +30,12 @@ struct Transport::Call {
   // after a 401 so the retry fetches fresh ones.
   std::optional<Credentials> creds;
   Clock::time_point not_before{};
+  // When the whole call (every attempt and backoff) must be over; max(): unbounded.
+  Clock::time_point deadline = Clock::time_point::max();
+  std::chrono::milliseconds budget{0};
+  BodyReader once;             // the body of a non-idempotent request (see BodyReader)
+  bool fresh_connect = false;  // after a timeout or a lost connection: a new connection
+  bool out_of_time = false;    // a retry was due but the deadline left no room for it
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   curl_slist* connect_to = nullptr;
@@ -74,22 +80,6 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   if (header_is(line, "content-type")) *sink->content_type = header_value(line, 12);
   if (header_is(line, "retry-after")) *sink->retry_after = header_value(line, 11);
   return size * n;
-}
-
-const char* method_name(Method m) {
-  switch (m) {
-    case Method::Get:
-      return "GET";
-    case Method::Post:
-      return "POST";
-    case Method::Put:
-      return "PUT";
-    case Method::Patch:
-      return "PATCH";
-    case Method::Delete:
-      return "DELETE";
-  }
-  return "GET";
 }
 
 }  // namespace
@@ -138,73 +128,14 @@ std::string Transport::url_for(const Request& request) const {
   return url;
 }
 
-curl_slist* Transport::configure_easy(CURL* easy, const Request& request, const std::string& url,
-                                      const Credentials& creds) const {
-  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
-  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, config_.user_agent.c_str());
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(config_.connect_timeout.count()));
-  auto timeout = request.timeout.count() > 0 ? request.timeout : config_.request_timeout;
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method_name(request.method));
-  if (request.method == Method::Get) {
-    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
-  } else if (request.method != Method::Delete || !request.body.empty()) {
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-  }
-  // TLS: verification is on unless the kubeconfig says insecure. PEM goes in from memory.
-  if (config_.insecure_skip_tls_verify) {
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
-  } else {
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-  }
-  if (!config_.ca_pem.empty()) {
-    curl_blob blob{const_cast<char*>(config_.ca_pem.data()), config_.ca_pem.size(), CURL_BLOB_COPY};
-    curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &blob);
-  }
-  const std::string& cert = creds.client_cert_pem;
-  const std::string& key = creds.client_key_pem;
-  if (!cert.empty() && !key.empty()) {
-    curl_blob cb{const_cast<char*>(cert.data()), cert.size(), CURL_BLOB_COPY};
-    curl_blob kb{const_cast<char*>(key.data()), key.size(), CURL_BLOB_COPY};
-    curl_easy_setopt(easy, CURLOPT_SSLCERT_BLOB, &cb);
-    curl_easy_setopt(easy, CURLOPT_SSLCERTTYPE, "PEM");
-    curl_easy_setopt(easy, CURLOPT_SSLKEY_BLOB, &kb);
-    curl_easy_setopt(easy, CURLOPT_SSLKEYTYPE, "PEM");
-  }
-  if (!config_.proxy_url.empty()) curl_easy_setopt(easy, CURLOPT_PROXY, config_.proxy_url.c_str());
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, ("Accept: " + request.accept).c_str());
-  if (!request.body.empty()) {
-    headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
-  }
-  headers = curl_slist_append(headers, "Expect:");
-  if (!creds.bearer_token.empty()) {
-    headers = curl_slist_append(headers, ("Authorization: Bearer " + creds.bearer_token).c_str());
-  } else if (!creds.username.empty()) {
-    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-    curl_easy_setopt(easy, CURLOPT_USERNAME, creds.username.c_str());
-    curl_easy_setopt(easy, CURLOPT_PASSWORD, creds.password.c_str());
-  }
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-  return headers;
-}
-
 std::future<Response> Transport::submit(Request request) {
   auto call = std::make_unique<Call>();
   if (!request.verb) request.verb = default_verb(request.method);
   call->url = url_for(request);
   call->request = std::move(request);
+  // The call's budget: call_timeout, or a longer per-request timeout (one full attempt).
+  call->budget = std::max(config_.call_timeout, call->request.timeout);
+  if (call->budget.count() > 0) call->deadline = Clock::now() + call->budget;
   auto future = call->promise.get_future();
   try {
     call->creds = credentials_->current();
@@ -249,7 +180,10 @@ void Transport::start(Call& call) {
   call.response.attempts = call.attempt + 1;
   call.retry_after.clear();
   call.error[0] = 0;
-  call.headers = configure_easy(easy, call.request, call.url, creds);
+  call.headers =
+      configure_easy(easy, call.request, call.url, creds, call.idempotent() ? nullptr : &call.once);
+  limit_to_deadline(call);
+  if (call.fresh_connect) curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &call.response.body);
   call.sink = HeaderSink{&call.response.content_type, &call.retry_after};
@@ -264,6 +198,20 @@ void Transport::start(Call& call) {
   counters_.count(*call.request.verb);
   if (call.attempt > 0) ++counters_.retries;
   curl_multi_add_handle(multi_, easy);
+}
+
+// No attempt outlives the call's deadline: its timeouts are cut to what is left.
+void Transport::limit_to_deadline(Call& call) const {
+  if (call.deadline == Clock::time_point::max()) return;
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(call.deadline - Clock::now());
+  left = std::max(left, std::chrono::milliseconds(1));
+  auto attempt = call.request.timeout.count() > 0 ? call.request.timeout : config_.request_timeout;
+  if (attempt.count() <= 0 || left < attempt) {
+    curl_easy_setopt(call.easy, CURLOPT_TIMEOUT_MS, static_cast<long>(left.count()));
+  }
+  if (left < config_.connect_timeout) {
+    curl_easy_setopt(call.easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(left.count()));
+  }
 }
 
 void Transport::schedule_retry(std::unique_ptr<Call> call, std::chrono::milliseconds delay) {
@@ -324,12 +272,32 @@ bool Transport::retry_with_fresh_credentials(std::unique_ptr<Call>& call) {
 }
 
 void Transport::fail_transport(Call& call, CURLcode code) {
-  const bool tls = failure_of(code) == TransportFailure::Tls;
-  Errc errc = tls ? Errc::tls : code == CURLE_OPERATION_TIMEDOUT ? Errc::timeout : Errc::network;
-  std::string what = fmt::format("{} talking to {}: {}", tls ? "TLS error" : "connection error",
-                                 config_.server, curl_message(code, call.error));
+  const TransportFailure failure = failure_of(code);
+  const bool tls = failure == TransportFailure::Tls || code == CURLE_SSL_CONNECT_ERROR;
+  Errc errc = tls                                    ? Errc::tls
+              : failure == TransportFailure::Timeout ? Errc::timeout
+                                                     : Errc::network;
+  const Request& r = call.request;
+  std::string what = r.what.empty() ? fmt::format("{} {}", verb_name(*r.verb), r.path) : r.what;
+  if (call.once.resend_refused) {
+    what += fmt::format(
+        ": connection to {} lost after the request was sent, before any answer: not sent again "
+        "(it may or may not have been carried out)",
+        config_.server);
+  } else {
+    what += fmt::format(": {} talking to {}: {}", tls ? "TLS error" : "connection error",
+                        config_.server, curl_message(code, call.error));
+  }
   if (call.attempt > 0) what += fmt::format(" (after {} attempts)", call.attempt + 1);
-  call.promise.set_exception(std::make_exception_ptr(Error(errc, what)));
+  if (errc == Errc::timeout || call.out_of_time) {
+    what += fmt::format("; gave up at the call's deadline ({} ms; attempt timeout {} ms)",
+                        call.budget.count(),
+                        (r.timeout.count() > 0 ? r.timeout : config_.request_timeout).count());
+  }
+  // Refused connections never sent it; TLS failures end before the request goes out.
+  const bool unanswered =
+      failure == TransportFailure::Timeout || failure == TransportFailure::Connection;
+  call.promise.set_exception(std::make_exception_ptr(Error(errc, what).set_unanswered(unanswered)));
 }
 
 void Transport::deliver(Call& call) {
@@ -352,7 +320,13 @@ void Transport::finish(Call* raw, CURLcode code) {
   if (code == CURLE_OK && retry_with_fresh_credentials(call)) return;
   AttemptOutcome outcome{failure_of(code), call->response.status, call->retry_after};
   RetryDecision next = retry_policy_.decide(outcome, call->attempt, call->idempotent());
+  if (next.retry && Clock::now() + next.delay >= call->deadline) {
+    next.retry = false;
+    call->out_of_time = true;
+  }
   if (next.retry) {
+    const auto f = outcome.failure;
+    call->fresh_connect = f == TransportFailure::Timeout || f == TransportFailure::Connection;
     schedule_retry(std::move(call), next.delay);
   } else if (code != CURLE_OK) {
     fail_transport(*call, code);

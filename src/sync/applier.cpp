@@ -61,6 +61,7 @@ struct Applier::Write {
   std::string error_line;              // the line for the sync's error list
   bool recreated = false;
   bool settled = false;
+  bool unanswered = false;  // a create got no answer: reread, then create again only if absent
 
   bool pending() const noexcept {
     return step == Step::Send || step == Step::Reread || step == Step::Recreate;
@@ -177,6 +178,12 @@ void Applier::send_round(std::vector<Write>& writes) {
     try {
       on_response(*w, future.get());
     } catch (const Error& e) {
+      if (w->p->action == Action::Create && outcome_unknown(e) && !ctx_.options->dry_run) {
+        w->error = e;  // it may have been created: look before sending it again
+        w->unanswered = true;
+        w->step = Step::Reread;
+        continue;
+      }
       w->fail(e, fmt::format("{}: {}", w->p->label(), e.what()));
     }
   }
@@ -248,6 +255,12 @@ void Applier::reread_round(std::vector<Write>& writes) {
         if (cluster_scoped(p))
           set_used_by(p.desired, p.live ? &*p.live : nullptr, dest_ns_, !p.releases);
         w->step = Step::Send;
+      } else if (!fresh && w->unanswered) {
+        w->unanswered = false;  // the unanswered create did not happen: send it again
+        w->step = Step::Send;
+      } else if (fresh && w->unanswered && owns(p, *fresh)) {
+        p.live = std::move(fresh);  // the unanswered create happened: done, no second write
+        w->step = Step::Done;
       } else if (fresh && owns(p, *fresh)) {
         // AlreadyExists: merge into ours (or the default ServiceAccount); never overwrite others'.
         p.live = std::move(fresh);

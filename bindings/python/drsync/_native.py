@@ -161,6 +161,7 @@ FUNCTIONS: List[Decl] = [
 
     ("drsync_cluster_open", [POINTER(ClusterP), c_char_p, c_char_p], c_int, _check),
     ("drsync_cluster_open_in_cluster", [POINTER(ClusterP)], c_int, _check),
+    ("drsync_cluster_set_timeouts", [ClusterP, c_int64, c_int64, c_int64], c_int, _check),
     ("drsync_cluster_server", [ClusterP], c_char_p, None),
     ("drsync_cluster_free", [ClusterP], None, None),
 

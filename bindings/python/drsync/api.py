@@ -215,13 +215,34 @@ class Cluster(_Handle):
         return c
 
     @classmethod
-    def from_kubeconfig(cls, path: Optional[PathLike] = None,
-                        context: Optional[str] = None) -> "Cluster":
+    def from_kubeconfig(cls, path: Optional[PathLike] = None, context: Optional[str] = None, *,
+                        connect_timeout: Optional[float] = None,
+                        attempt_timeout: Optional[float] = None,
+                        call_timeout: Optional[float] = None) -> "Cluster":
         """kubectl's loading rules: ``path`` (None: $KUBECONFIG, else ~/.kube/config) and
-        ``context`` (None: the current context). Raises ConfigError, TLSError, ..."""
+        ``context`` (None: the current context). The timeouts, in seconds, are those of
+        ``set_timeouts``. Raises ConfigError, TLSError, ..."""
         out = ClusterP()
         lib().drsync_cluster_open(byref(out), _b(path), _b(context))
-        return cls._wrap(out)
+        c = cls._wrap(out)
+        c.set_timeouts(connect=connect_timeout, attempt=attempt_timeout, call=call_timeout)
+        return c
+
+    def set_timeouts(self, connect: Optional[float] = None, attempt: Optional[float] = None,
+                     call: Optional[float] = None) -> None:
+        """The deadlines of every request, in seconds (None keeps one): ``connect`` (TCP + TLS,
+        default 10), ``attempt`` (one attempt, default 30) and ``call`` (the whole call with its
+        retries, default 60; a call that runs out raises drsync.Timeout naming the request). Set
+        them before creating syncs and migrations: those keep the deadlines they started with."""
+        def ms(value: Optional[float]) -> int:
+            if value is None:
+                return 0
+            if value <= 0:
+                raise ValueError(f"a timeout must be positive, got {value!r}")
+            return max(1, round(value * 1000))
+        if connect is None and attempt is None and call is None:
+            return
+        lib().drsync_cluster_set_timeouts(self._handle(), ms(connect), ms(attempt), ms(call))
 
     @classmethod
     def in_cluster(cls) -> "Cluster":

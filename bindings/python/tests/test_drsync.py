@@ -47,6 +47,34 @@ def test_bad_kubeconfig_raises_config_error(tmp_path) -> None:
             drsync.Cluster.in_cluster()
 
 
+def test_timeouts_are_options_and_a_dead_server_fails_within_them(tmp_path,
+                                                                  clusters_dir: str) -> None:
+    with drsync.Cluster.from_kubeconfig(os.path.join(clusters_dir, "source.kubeconfig"),
+                                        connect_timeout=2, attempt_timeout=1,
+                                        call_timeout=3) as c:
+        assert c.server.startswith("https://")
+        with pytest.raises(ValueError):
+            c.set_timeouts(call=-1)
+    # A server that accepts connections and never answers (a listening socket nobody serves).
+    import socket
+    import time
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)
+        port = hung.getsockname()[1]
+        text = open(os.path.join(clusters_dir, "source.kubeconfig")).read()
+        import re
+        (tmp_path / "hung").write_text(
+            re.sub(r"(server:\s*)https://\S+", rf"\1https://127.0.0.1:{port}", text))
+        with drsync.Cluster.from_kubeconfig(tmp_path / "hung", attempt_timeout=0.5,
+                                            call_timeout=1.5) as c:
+            t0 = time.monotonic()
+            with pytest.raises((drsync.Timeout, drsync.TLSError)) as e:
+                drsync.NamespaceSync(c, "default", c, "other").plan()
+            assert time.monotonic() - t0 < 5
+    assert "deadline" in str(e.value) or "timed out" in str(e.value).lower()
+
+
 def test_wrong_ca_raises_tls_error(tmp_path, clusters_dir: str, cluster_env: dict,
                                    dest: drsync.Cluster) -> None:
     # The source's credentials and CA, pointed at the destination's API server: the

@@ -1,0 +1,443 @@
+#!/usr/bin/env python3
+"""Fault soak of libdrsync (issue #16, docs/reliability.md): Stage, re-Stage, Cutover, Failback of
+a fixture app, again and again, through Toxiproxy in front of both real API servers.
+
+usage: tests/soak/soak.py --clusters DIR [--cycles N] [--fault-rate F] [--seed S] [--json FILE]
+
+DIR is a running pair of test clusters (tests/cluster/up; hold /tmp/drsync-clusters.lock). Needs
+DRSYNC_LIBRARY (libdrsync.so) and bindings/python on PYTHONPATH.
+
+Toxiproxy (scripts/build-toxiproxy) listens on 127.0.0.1 in front of each apiserver; the library
+uses kubeconfig copies naming the proxies (the serving certificates have 127.0.0.1 among their
+SANs, so TLS still verifies). A fault thread turns on a random toxic for 0.3-1.5 s on a
+random side, so that faults are on about F of the time (default 0.1): latency + jitter, a
+bandwidth limit, connection resets (reset_peer, downstream: the request reached the server, its
+answer is cut), answers cut after a few bytes (limit_data), stalled connections (timeout), and
+the server going away and coming back (the proxy disabled). A poller reads both sides' replicas
+directly (kubectl, not through the proxies) all along, for split brain.
+
+Cycle 0 runs without faults: its final state is the uninterrupted reference. Every cycle after it
+runs with faults; a mode that fails is re-run at once without faults and must then succeed. After
+each mode the recorded counts (ledgers) must be the originals, never lost or 0; after each cycle
+the final state of both sides must equal the reference, with no object duplicated. Exit 0 only
+when every check held.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+
+import drsync
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+APP = os.path.join(ROOT, "tests", "fixtures", "apps", "guestbook")
+MODES = ("stage", "stage", "cutover", "failback")
+OPTIONS = dict(wait_timeout_seconds=120, gone_timeout_seconds=60)
+# The library's deadlines in the soak (the defaults are 10 s / 30 s / 60 s): a stalled connection
+# costs one attempt timeout, so the soak keeps them short to stay within its time budget.
+TIMEOUTS = dict(connect=3.0, attempt=5.0, call=20.0)
+SIDES = ("source", "dest")
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Toxiproxy:
+    """toxiproxy-server on 127.0.0.1, driven through its HTTP API."""
+
+    def __init__(self, binary, workdir):
+        self.port = free_port()
+        self.log = open(os.path.join(workdir, "toxiproxy.log"), "w")
+        self.proc = subprocess.Popen([binary, "-host", "127.0.0.1", "-port", str(self.port)],
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                self.call("GET", "/version")
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("toxiproxy did not start (see toxiproxy.log)")
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data,
+                                     method=method, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            text = r.read()
+        return json.loads(text) if text.strip().startswith((b"{", b"[")) else None
+
+    def proxy(self, name, upstream):
+        listen = f"127.0.0.1:{free_port()}"
+        self.call("POST", "/proxies", {"name": name, "listen": listen, "upstream": upstream,
+                                       "enabled": True})
+        return listen
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+# name, weight, toxic (None: the server goes away), what it stands for
+FAULTS = [
+    ("latency", 3, {"type": "latency", "stream": "downstream",
+                    "attributes": {"latency": 300, "jitter": 250}}),
+    ("bandwidth", 2, {"type": "bandwidth", "stream": "downstream",
+                      "attributes": {"rate": 16}}),
+    ("reset_after_request", 3, {"type": "reset_peer", "stream": "downstream",
+                                "attributes": {"timeout": 0}}),
+    ("cut_answer", 2, {"type": "limit_data", "stream": "downstream",
+                       "attributes": {"bytes": 700}}),
+    ("stall", 2, {"type": "timeout", "stream": "downstream", "attributes": {"timeout": 0}}),
+    ("server_down", 2, None),
+]
+
+
+class Faults(threading.Thread):
+    """Turns a random fault on for 0.3-1.5 s, often enough to be on ~rate of the time."""
+
+    def __init__(self, toxi, rate, rng):
+        super().__init__(daemon=True)
+        self.toxi, self.rate, self.rng = toxi, rate, rng
+        self.enabled = threading.Event()
+        self.idle = threading.Event()
+        self.idle.set()
+        self.stopping = False
+        self.counts = {name: 0 for name, _, _ in FAULTS}
+        self.fault_seconds = 0.0
+        self.on_seconds = 0.0
+
+    def pause(self):
+        self.enabled.clear()
+        self.idle.wait()
+        self.toxi.call("POST", "/reset")
+
+    def resume(self):
+        self.enabled.set()
+
+    def run(self):
+        names = [f for f in FAULTS for _ in range(f[1])]
+        while not self.stopping:
+            if not self.enabled.wait(0.2):
+                continue
+            window = self.rng.uniform(0.3, 1.5)
+            # Faults on for `window`, then off for window * (1 - rate) / rate on average.
+            gap = self.rng.expovariate(self.rate / (window * (1 - self.rate)))
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < gap and self.enabled.is_set() and not self.stopping:
+                time.sleep(0.05)
+            self.on_seconds += time.monotonic() - t0
+            if not self.enabled.is_set() or self.stopping:
+                continue
+            self.idle.clear()
+            try:
+                self.inject(self.rng.choice(names), self.rng.choice(SIDES), window)
+            finally:
+                self.idle.set()
+
+    def inject(self, fault, side, window):
+        name, _, toxic = fault
+        if toxic is None:
+            self.toxi.call("POST", f"/proxies/{side}", {"enabled": False})
+        else:
+            self.toxi.call("POST", f"/proxies/{side}/toxics", dict(toxic, name="soak"))
+        self.counts[name] += 1
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < window and self.enabled.is_set():
+            time.sleep(0.05)
+        if toxic is None:
+            self.toxi.call("POST", f"/proxies/{side}", {"enabled": True})
+        else:
+            self.toxi.call("DELETE", f"/proxies/{side}/toxics/soak")
+        elapsed = time.monotonic() - t0
+        self.fault_seconds += elapsed
+        self.on_seconds += elapsed
+
+
+class Kubectl:
+    def __init__(self, binary, kubeconfig):
+        self.binary, self.kubeconfig = binary, kubeconfig
+
+    def __call__(self, *args, stdin=None):
+        r = subprocess.run([self.binary, "--kubeconfig", self.kubeconfig, *args], input=stdin,
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError(f"kubectl {' '.join(args)}: {r.stderr.strip()}")
+        return r.stdout
+
+    def items(self, ns, kinds):
+        return json.loads(self("get", kinds, "-n", ns, "-o", "json"))["items"]
+
+
+class SplitBrainPoller(threading.Thread):
+    """Reads spec.replicas of both sides' Deployments, A, B, A again: a workload up on A at the
+    first and third read and up on B in between was up on both sides at that instant."""
+
+    def __init__(self, kubectl):
+        super().__init__(daemon=True)
+        self.kubectl = kubectl
+        self.pair = None  # (source ns, dest ns)
+        self.stopping = False
+        self.polls = 0
+        self.split = []
+
+    def replicas(self, side, ns):
+        try:
+            return {d["metadata"]["name"]: d["spec"].get("replicas", 1)
+                    for d in self.kubectl[side].items(ns, "deployments")}
+        except (RuntimeError, subprocess.TimeoutExpired):
+            return None
+
+    def run(self):
+        order = list(SIDES)
+        while not self.stopping:
+            pair = self.pair
+            if pair is None:
+                time.sleep(0.2)
+                continue
+            ns = dict(zip(SIDES, pair))
+            a, b = order
+            r1, r2, r3 = (self.replicas(a, ns[a]), self.replicas(b, ns[b]),
+                          self.replicas(a, ns[a]))
+            order.reverse()
+            time.sleep(0.3)
+            if None in (r1, r2, r3):
+                continue
+            self.polls += 1
+            for name in set(r1) & set(r2) & set(r3):
+                if r1[name] > 0 and r2[name] > 0 and r3[name] > 0:
+                    self.split.append(f"{name}: {a}={r1[name]},{r3[name]} {b}={r2[name]}")
+
+
+def proxied_kubeconfig(original, listen, path):
+    text = open(original).read()
+    new, n = re.subn(r"(server:\s*)https://[^\s]+", rf"\1https://{listen}", text)
+    if n != 1:
+        raise RuntimeError(f"{original}: expected one server line, found {n}")
+    with open(path, "w") as f:
+        f.write(new)
+    os.chmod(path, 0o600)
+
+
+def upstream_of(kubeconfig):
+    m = re.search(r"server:\s*https://([^\s/]+)", open(kubeconfig).read())
+    return m.group(1)
+
+
+def state_of(kubectl, ns):
+    """The state compared with the reference: per kind the names (duplicates would show as a
+    longer list), the Deployments' replicas, the drsync annotations of the workloads."""
+    out = {}
+    for kind in ("deployments", "services", "configmaps", "serviceaccounts"):
+        names = sorted(o["metadata"]["name"] for o in kubectl.items(ns, kind)
+                       if not o["metadata"]["name"].startswith("drsync-journal"))
+        out[kind] = names
+    out["replicas"] = {d["metadata"]["name"]: d["spec"].get("replicas", 1)
+                       for d in kubectl.items(ns, "deployments")}
+    return out
+
+
+class Soak:
+    def __init__(self, args):
+        self.args = args
+        self.rng = random.Random(args.seed)
+        d = os.path.abspath(args.clusters)
+        env = dict(line.split("=", 1) for line in open(os.path.join(d, "env")).read().split("\n")
+                   if "=" in line)
+        self.work = os.path.join(d, "soak")
+        os.makedirs(self.work, exist_ok=True)
+        self.kubectl = {s: Kubectl(env["KUBECTL"], os.path.join(d, f"{s}.kubeconfig"))
+                        for s in SIDES}
+        binary = subprocess.run([os.path.join(ROOT, "scripts", "build-toxiproxy")],
+                                capture_output=True, text=True, check=True).stdout.split()[-1]
+        self.toxi = Toxiproxy(binary, self.work)
+        self.clusters = {}
+        for s in SIDES:
+            original = self.kubectl[s].kubeconfig
+            listen = self.toxi.proxy(s, upstream_of(original))
+            path = os.path.join(self.work, f"{s}.kubeconfig")
+            proxied_kubeconfig(original, listen, path)
+            self.clusters[s] = drsync.Cluster.from_kubeconfig(path, **{
+                f"{k}_timeout": v for k, v in TIMEOUTS.items()})
+        self.faults = Faults(self.toxi, args.fault_rate, self.rng)
+        self.poller = SplitBrainPoller(self.kubectl)
+        self.reference = None
+        self.reference_ledgers = None
+        self.results = []
+        self.problems = []
+        self.max_mode_seconds = 0.0
+
+    def app(self, cycle):
+        ns = f"soak-{cycle}-{uuid.uuid4().hex[:5]}"
+        k = self.kubectl["source"]
+        k("create", "namespace", ns)
+        k("apply", "-n", ns, "-f", APP)
+        k("wait", "-n", ns, "--for=condition=Available", "deployment", "--all", "--timeout=120s")
+        originals = {d["metadata"]["name"]: str(d["spec"]["replicas"])
+                     for d in k.items(ns, "deployments")}
+        return ns, originals
+
+    def run_mode(self, m, mode, cycle, faulty):
+        outcome = {"cycle": cycle, "mode": mode, "faults": faulty}
+        t0 = time.monotonic()
+        try:
+            report = getattr(m, mode)()
+            outcome["ok"] = report.ok
+            if not report.ok:
+                outcome["error"] = "; ".join(report.errors)[:500]
+        except drsync.DrsyncError as e:
+            outcome.update(ok=False, error=f"{type(e).__name__}: {e}"[:500])
+        outcome["seconds"] = round(time.monotonic() - t0, 2)
+        self.max_mode_seconds = max(self.max_mode_seconds, outcome["seconds"])
+        if outcome["ok"] or not faulty:
+            return outcome
+        log(f"  {mode} failed under faults ({outcome['seconds']} s): {outcome['error']}")
+        self.faults.pause()
+        rerun = self.run_mode(m, mode, cycle, False)
+        outcome["rerun_ok"] = rerun["ok"]
+        if not rerun["ok"]:
+            outcome["rerun_error"] = rerun.get("error")
+        self.faults.resume()
+        return outcome
+
+    def ledgers(self, m, step, cycle):
+        """Both sides' recorded counts after a mode: equal to the reference cycle's after the
+        same mode, and never a 0 or a count the originals do not have."""
+        got = {}
+        for side in ("source", "destination"):
+            for attempt in range(5):
+                try:
+                    got[side] = m.ledger(side)
+                    break
+                except drsync.DrsyncError:
+                    time.sleep(1 + attempt)
+            else:
+                self.problems.append(f"cycle {cycle} step {step}: {side} ledger unreadable")
+                return
+        if self.reference_ledgers is not None and got != self.reference_ledgers[step]:
+            self.problems.append(f"cycle {cycle} step {step} ({MODES[step]}): ledgers {got}, "
+                                 f"uninterrupted {self.reference_ledgers[step]}")
+        return got
+
+    def cycle(self, cycle):
+        faulty = cycle > 0
+        ns, originals = self.app(cycle)
+        dns = ns + "-dr"
+        self.poller.pair = (ns, dns)
+        if faulty:
+            self.faults.resume()
+        m = drsync.Migration(self.clusters["source"], ns, self.clusters["dest"], dns, **OPTIONS)
+        ledgers = []
+        try:
+            for step, mode in enumerate(MODES):
+                outcome = self.run_mode(m, mode, cycle, faulty)
+                self.results.append(outcome)
+                if not outcome["ok"] and not outcome.get("rerun_ok"):
+                    self.problems.append(f"cycle {cycle} {mode}: {outcome.get('rerun_error') or outcome.get('error')}")
+                    return ns, dns
+                ledgers.append(self.ledgers(m, step, cycle))
+        finally:
+            self.faults.pause()
+            m.close()
+        final = {s: state_of(self.kubectl[s], n) for s, n in zip(SIDES, (ns, dns))}
+        if self.reference is None:
+            self.reference, self.reference_ledgers = final, ledgers
+            log(f"  reference state: {json.dumps(final, sort_keys=True)}")
+            log(f"  reference ledgers: {json.dumps(ledgers, sort_keys=True)}")
+            want = {f"deployments.apps/{n}": c for n, c in originals.items()}
+            if ledgers[0].get("destination") != want:
+                self.problems.append(f"reference Stage recorded {ledgers[0]}, want {want}")
+        elif final != self.reference:
+            self.problems.append(f"cycle {cycle}: final state {final} differs from the "
+                                 f"uninterrupted one {self.reference}")
+        return ns, dns
+
+    def run(self):
+        self.faults.start()
+        self.poller.start()
+        t0 = time.monotonic()
+        try:
+            for cycle in range(self.args.cycles + 1):
+                c0 = time.monotonic()
+                ns, dns = self.cycle(cycle)
+                self.poller.pair = None
+                for side, n in zip(SIDES, (ns, dns)):
+                    self.kubectl[side]("delete", "namespace", n, "--wait=false",
+                                       "--ignore-not-found")
+                log(f"cycle {cycle}{' (reference, no faults)' if cycle == 0 else ''}: "
+                    f"{time.monotonic() - c0:.1f} s, problems so far {len(self.problems)}")
+        finally:
+            self.faults.stopping = self.poller.stopping = True
+            self.faults.join(10)
+            self.poller.join(30)
+            self.toxi.stop()
+        self.problems += [f"split brain: {s}" for s in self.poller.split]
+        return self.summary(time.monotonic() - t0)
+
+    def summary(self, seconds):
+        faulty = [r for r in self.results if r["faults"]]
+        failed = [r for r in faulty if not r["ok"]]
+        return {
+            "cycles": self.args.cycles, "seed": self.args.seed,
+            "fault_rate": self.args.fault_rate, "seconds": round(seconds, 1),
+            "timeouts": TIMEOUTS,
+            "modes_run_with_faults": len(faulty),
+            "ok_despite_faults": len(faulty) - len(failed),
+            "failed_then_ok_on_rerun": sum(1 for r in failed if r.get("rerun_ok")),
+            "failed_rerun": sum(1 for r in failed if not r.get("rerun_ok")),
+            "faults_injected": self.faults.counts,
+            "fault_time_share": round(self.faults.fault_seconds / max(self.faults.on_seconds, 1e-9), 3),
+            "max_mode_seconds": self.max_mode_seconds,
+            "split_brain_polls": self.poller.polls,
+            "errors_seen": sorted({re.sub(r"\d+", "N", r["error"])[:160] for r in failed}),
+            "problems": self.problems,
+        }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--clusters", required=True, help="the test clusters' directory")
+    ap.add_argument("--cycles", type=int, default=3, help="cycles with faults (after cycle 0)")
+    ap.add_argument("--fault-rate", type=float, default=0.1, help="share of time with a fault")
+    ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--json", help="write the summary there too")
+    args = ap.parse_args()
+    if not 0 < args.fault_rate < 1:
+        ap.error("--fault-rate must be between 0 and 1")
+    summary = Soak(args).run()
+    text = json.dumps(summary, indent=2)
+    print(text)
+    if args.json:
+        with open(args.json, "w") as f:
+            f.write(text + "\n")
+    if summary["problems"]:
+        print(f"soak: FAILED: {len(summary['problems'])} problems", file=sys.stderr)
+        return 1
+    print(f"soak: {args.cycles} cycles with faults, every check held")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
