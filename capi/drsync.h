@@ -70,7 +70,7 @@ typedef enum drsync_error_code {
   DRSYNC_EUNAVAILABLE = -18,     /* the cluster cannot be reached at all */
   DRSYNC_EFENCED = -19,          /* refused: the target side is active (fencing) */
   DRSYNC_EPENDING = -20,         /* refused: another operation is half-done */
-  DRSYNC_ECANCELLED = -21,       /* a callback returned non-zero */
+  DRSYNC_ECANCELLED = -21,       /* a callback returned non-zero, or drsync_X_cancel */
   DRSYNC_EINTERNAL = -22,        /* a bug in libdrsync */
   DRSYNC_ENOMEM = -23,           /* out of memory */
   DRSYNC_EFAILED = -24           /* the operation ran and its result reports failures: *out is
@@ -250,6 +250,13 @@ DRSYNC_EXTERN(int) drsync_sync_run(drsync_result** out, drsync_sync* sync);
 /* Replaces the progress callback (NULL: none). Not while an operation runs. */
 DRSYNC_EXTERN(int)
 drsync_sync_set_progress(drsync_sync* sync, drsync_progress_cb callback, void* payload);
+/* Cancel, from any thread: the operation running on the handle stops at its next check (between
+ * objects and steps, within a second of a wait; a request in flight ends first, within the
+ * attempt deadline) and returns DRSYNC_ECANCELLED, as when a callback cancels it (a mode's *out
+ * is then its partial report). Returns 1 when an operation was running, 0 when none was (nothing is
+ * kept for the next one), DRSYNC_EINVAL for NULL. The handle must stay alive until the call
+ * returns. */
+DRSYNC_EXTERN(int) drsync_sync_cancel(drsync_sync* sync);
 DRSYNC_EXTERN(void) drsync_sync_free(drsync_sync* sync);
 
 /* ---- Migration --------------------------------------------------------------------------- */
@@ -270,7 +277,8 @@ drsync_stopped_namespaces(drsync_result** out, const drsync_cluster* cluster, co
 /* The modes. Outcomes:
  *   0                   *out = the report, drsync_result_ok(*out) == 1
  *   DRSYNC_EFAILED      the mode ran and failed: *out = the report (errors inside)
- *   DRSYNC_ECANCELLED   a callback cancelled it: *out = the partial report; re-running the mode
+ *   DRSYNC_ECANCELLED   a callback or drsync_migration_cancel cancelled it: *out = the partial
+ *                       report; re-running the mode
  *                       resumes from the journal
  *   other codes         refused or not started (DRSYNC_EFENCED, DRSYNC_EPENDING,
  *                       DRSYNC_EUNAVAILABLE, ...): *out = NULL
@@ -332,6 +340,8 @@ drsync_volume_task_progress(drsync_volume_task* task, uint64_t bytes_done, uint6
                             uint64_t files_done, uint64_t files_total);
 /* From a volume hook, before it returns non-zero: why its PVC pair failed (copied). */
 DRSYNC_EXTERN(int) drsync_volume_task_fail(drsync_volume_task* task, const char* message);
+/* As drsync_sync_cancel, for the mode, step or preflight running on `migration`. */
+DRSYNC_EXTERN(int) drsync_migration_cancel(drsync_migration* migration);
 DRSYNC_EXTERN(void) drsync_migration_free(drsync_migration* migration);
 
 /* ---- DR plan files ----------------------------------------------------------------------- */
@@ -368,11 +378,15 @@ drsync_plan_migration_new(drsync_migration** out, const drsync_plan* plan, size_
  *                     "seconds", "readySeconds", "pairs": [{"source", "destination", "ok",
  *                     "ran", "error", "code", "seconds", "report"}]}), every pair succeeded
  *   DRSYNC_EFAILED    *out = the plan report, some pair failed or was refused
+ *   DRSYNC_ECANCELLED *out = the plan report, drsync_plan_cancel stopped the run (pairs not
+ *                     started are not started; each pair's journal keeps what it did)
  *   other errors      nothing ran, *out is NULL
  * The caller frees *out with drsync_result_free. */
 DRSYNC_EXTERN(int)
 drsync_plan_run(drsync_result** out, const drsync_plan* plan, const drsync_cluster* source,
                 const drsync_cluster* dest, drsync_mode mode, size_t parallelism);
+/* As drsync_sync_cancel, for the drsync_plan_run running on `plan` (every pair stops). */
+DRSYNC_EXTERN(int) drsync_plan_cancel(const drsync_plan* plan);
 DRSYNC_EXTERN(void) drsync_plan_free(drsync_plan* plan);
 
 /* ---- Continuous sync and schedules (docs/continuous.md) ---------------------------------- */

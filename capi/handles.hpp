@@ -2,6 +2,7 @@
 // entry point uses (errors, argument checks, results).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,6 +20,33 @@
 
 // ---- handles ------------------------------------------------------------------------------------
 
+// The cancel of a handle's operations (drsync_X_cancel): the token is the one in the handle's
+// options; it is cleared when an operation starts, so a cancel reaches only a running one.
+struct drsync_cancellable {
+  drsync::CancelToken token;
+  std::atomic<int> running{0};
+  // 1 when an operation was running (it stops at its next check), else 0.
+  int cancel() noexcept {
+    if (running.load() == 0) return 0;
+    token.cancel();
+    return 1;
+  }
+};
+
+// Marks an operation of a handle running for its lifetime.
+class drsync_running {
+ public:
+  explicit drsync_running(drsync_cancellable& c) : c_(c) {
+    if (c_.running.fetch_add(1) == 0) c_.token.reset();
+  }
+  ~drsync_running() { c_.running.fetch_sub(1); }
+  drsync_running(const drsync_running&) = delete;
+  drsync_running& operator=(const drsync_running&) = delete;
+
+ private:
+  drsync_cancellable& c_;
+};
+
 struct drsync_cluster {
   drsync::Cluster cluster;
 };
@@ -34,12 +62,14 @@ struct drsync_result {
 
 struct drsync_sync {
   std::unique_ptr<drsync::NamespaceSync> sync;
+  drsync_cancellable run;
   drsync_progress_cb progress = nullptr;
   void* progress_payload = nullptr;
 };
 
 struct drsync_migration {
   std::unique_ptr<drsync::Migration> migration;
+  drsync_cancellable run;
   drsync_progress_cb progress = nullptr;
   void* progress_payload = nullptr;
   drsync_step_cb step_hook = nullptr;
@@ -57,6 +87,7 @@ struct drsync_volume_task {
 
 struct drsync_plan {
   drsync::DrPlan plan;
+  mutable drsync_cancellable run;  // drsync_plan_run takes the plan const
 };
 
 struct drsync_continuous_sync {

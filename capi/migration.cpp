@@ -11,6 +11,7 @@ int mode_op(drsync_result** out, drsync_migration* m, drsync::Mode mode, const c
   return guarded([&]() -> int {
     reset_out(out, function);
     need(m, function, "migration");
+    drsync_running running(m->run);
     drsync::MigrationReport r;
     try {
       r = m->migration->run(mode);
@@ -60,6 +61,7 @@ void install_migration_hooks(drsync_migration* h, drsync::MigrationOptions& o) {
 int new_migration(drsync_migration** out, std::unique_ptr<drsync_migration> h,
                   const drsync_cluster* source, const char* source_ns, const drsync_cluster* dest,
                   const char* dest_ns, drsync::MigrationOptions options) {
+  h->run.token = options.cancel;  // drsync_migration_cancel
   h->migration = std::make_unique<drsync::Migration>(source->cluster, source_ns, dest->cluster,
                                                      dest_ns, std::move(options));
   *out = h.release();
@@ -210,6 +212,13 @@ int drsync_migration_set_data_hook(drsync_migration* migration, drsync_data_cb c
     migration->data_hook = callback;
     migration->data_payload = payload;
     return DRSYNC_OK;
+  });
+}
+
+int drsync_migration_cancel(drsync_migration* migration) {
+  return guarded([&]() -> int {
+    need(migration, "drsync_migration_cancel", "migration");
+    return migration->run.cancel();
   });
 }
 

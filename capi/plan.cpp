@@ -102,8 +102,10 @@ int drsync_plan_run(drsync_result** out, const drsync_plan* plan, const drsync_c
     need(plan, fn, "plan");
     need(source, fn, "source");
     need(dest, fn, "dest");
+    drsync_running running(plan->run);
     drsync::PlanRunOptions options;
     options.parallelism = parallelism == 0 ? 8 : parallelism;
+    options.cancel = plan->run.token;
     drsync::PlanReport report = drsync::run_plan(source->cluster, dest->cluster,
                                                  plan->plan.namespaces, mode_of(mode, fn), options);
     auto r = json_result(DRSYNC_RESULT_PLAN, report.to_json());
@@ -111,9 +113,17 @@ int drsync_plan_run(drsync_result** out, const drsync_plan* plan, const drsync_c
     r->markdown = report.to_markdown();
     *out = r.release();
     if (report.ok) return DRSYNC_OK;
+    if (report.cancelled) return set_error(DRSYNC_ECANCELLED, 0, "", "plan run cancelled");
     const std::string msg =
         fmt::format("{} of {} namespace pair(s) failed", report.failed(), report.pairs.size());
     return set_error(DRSYNC_EFAILED, 0, "", msg.c_str());
+  });
+}
+
+int drsync_plan_cancel(const drsync_plan* plan) {
+  return guarded([&]() -> int {
+    need(plan, "drsync_plan_cancel", "plan");
+    return plan->run.cancel();
   });
 }
 

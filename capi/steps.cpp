@@ -33,6 +33,7 @@ drsync::Step step_of(const char* name, const char* function) {
 
 int run_step(drsync_migration* migration, drsync::Step step, drsync_side side, const char* fn) {
   need(migration, fn, "migration");
+  drsync_running running(migration->run);
   drsync::PlannedStep s;
   s.step = step;
   s.side = side_of(side, fn);
@@ -94,6 +95,7 @@ int drsync_migration_preflight(drsync_result** out, drsync_migration* migration)
     const char* fn = "drsync_migration_preflight";
     reset_out(out, fn);
     need(migration, fn, "migration");
+    drsync_running running(migration->run);
     auto report = migration->migration->preflight();
     auto r = json_result(DRSYNC_RESULT_PREFLIGHT, report.to_json());
     r->ok = report.ok();

@@ -14,6 +14,7 @@ drsync::SyncOptions sync_options(drsync_sync* h, drsync::SyncOptions o) {
     drsync_progress cp{p.phase.c_str(), p.object.c_str(), p.done, p.total, 0, 0};
     if (int rc = h->progress(&cp, h->progress_payload)) cancelled_by("the progress callback", rc);
   };
+  h->run.token = o.cancel;  // drsync_sync_cancel
   return o;
 }
 
@@ -21,6 +22,7 @@ int sync_op(drsync_result** out, drsync_sync* s, bool apply, const char* functio
   return guarded([&]() -> int {
     reset_out(out, function);
     need(s, function, "sync");
+    drsync_running running(s->run);
     drsync::SyncResult r = apply ? s->sync->run() : s->sync->plan();
     *out = sync_result(r).release();
     if (!r.ok()) {
@@ -78,6 +80,13 @@ int drsync_sync_set_progress(drsync_sync* sync, drsync_progress_cb callback, voi
     sync->progress = callback;
     sync->progress_payload = payload;
     return DRSYNC_OK;
+  });
+}
+
+int drsync_sync_cancel(drsync_sync* sync) {
+  return guarded([&]() -> int {
+    need(sync, "drsync_sync_cancel", "sync");
+    return sync->run.cancel();
   });
 }
 

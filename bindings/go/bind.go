@@ -8,6 +8,7 @@ package drsync
 extern int drsyncGoProgress(drsync_progress*, void*);
 extern int drsyncGoStep(char*, char*, int, drsync_migration*, void*);
 extern int drsyncGoData(drsync_migration*, drsync_side, drsync_side, void*);
+extern int drsyncGoContinuous(drsync_continuous_event*, void*);
 
 static int drsyncgo_progress(const drsync_progress* p, void* payload) {
   return drsyncGoProgress((drsync_progress*)p, payload);
@@ -18,6 +19,10 @@ static int drsyncgo_step(const char* mode, const char* step, int before, drsync_
 }
 static int drsyncgo_data(drsync_migration* m, drsync_side from, drsync_side to, void* payload) {
   return drsyncGoData(m, from, to, payload);
+}
+
+static int drsyncgo_continuous(const drsync_continuous_event* e, void* payload) {
+  return drsyncGoContinuous((drsync_continuous_event*)e, payload);
 }
 
 // Installs (handle != 0) or removes (handle == 0) the callbacks of one operation; the payload
@@ -33,6 +38,10 @@ int drsyncgo_bind_migration(drsync_migration* m, uintptr_t handle, int data) {
     rc = drsync_migration_set_data_hook(m, handle && data ? drsyncgo_data : NULL, payload);
   return rc;
 }
+int drsyncgo_bind_continuous(drsync_continuous_sync* s, uintptr_t handle) {
+  return drsync_continuous_sync_set_callback(s, handle ? drsyncgo_continuous : NULL,
+                                             (void*)handle);
+}
 */
 import "C"
 
@@ -40,6 +49,7 @@ import (
 	"context"
 	"runtime"
 	"runtime/cgo"
+	"sync"
 )
 
 // StepEvent is one call of a step hook: before (Before) or after every step of a mode.
@@ -68,6 +78,7 @@ type callState struct {
 	stepHook StepHook
 	dataHook DataHook
 	mig      *Migration
+	event    func(ContinuousEvent) error
 
 	step     string // the step of a mode running now (set by the step hook)
 	cause    error  // the context's or a callback's error that cancelled the operation
@@ -100,9 +111,11 @@ func (st *callState) guard(body func() error) (rc C.int) {
 
 // invoke runs fn, one C call of the operation st.op, with the callbacks bound to st: bind(h)
 // installs them with the cgo.Handle h as payload, bind(0) removes them afterwards, and the
-// handle is deleted, so C keeps nothing of Go's beyond the call. The error is read on the
-// thread of the call.
-func invoke(st *callState, bind func(C.uintptr_t) C.int, fn func() C.int) (C.int, *Error) {
+// handle is deleted, so C keeps nothing of Go's beyond the call. While fn runs, the context
+// being done calls stop (the handle's drsync_X_cancel, from another goroutine), so a wait or a
+// long step ends without waiting for the next callback. The error is read on the thread of
+// the call.
+func invoke(st *callState, bind func(C.uintptr_t) C.int, fn func() C.int, stop func()) (C.int, *Error) {
 	if err := st.ctx.Err(); err != nil {
 		return C.DRSYNC_ECANCELLED, &Error{Code: ErrCancelled, Op: st.op,
 			Message: "not started: the context is done", cause: err}
@@ -114,13 +127,18 @@ func invoke(st *callState, bind func(C.uintptr_t) C.int, fn func() C.int) (C.int
 	if rc := bind(C.uintptr_t(h)); rc < 0 {
 		return rc, lastError(rc, st.op)
 	}
+	unwatch := watchContext(st.ctx, stop)
 	rc := fn()
+	unwatch()
 	var e *Error
 	if rc < 0 {
 		e = lastError(rc, st.op)
 		e.Step = st.step
 		if e.Code == ErrCancelled {
 			e.cause = st.cause
+			if e.cause == nil {
+				e.cause = st.ctx.Err() // stopped by drsync_X_cancel
+			}
 		}
 	}
 	bind(0)
@@ -128,6 +146,30 @@ func invoke(st *callState, bind func(C.uintptr_t) C.int, fn func() C.int) (C.int
 		panic(st.panicVal)
 	}
 	return rc, e
+}
+
+// watchContext calls stop once if ctx is done before the returned function is called; that
+// function returns only after the watcher has ended, so stop never runs after it (the C
+// handle may be freed then).
+func watchContext(ctx context.Context, stop func()) (unwatch func()) {
+	if ctx.Done() == nil || stop == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-ctx.Done():
+			stop()
+		case <-done:
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
 }
 
 // direct runs fn without binding callbacks: a call made from inside a callback of the same

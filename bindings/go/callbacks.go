@@ -11,6 +11,7 @@ import "C"
 
 import (
 	"runtime/cgo"
+	"time"
 	"unsafe"
 )
 
@@ -64,5 +65,23 @@ func drsyncGoData(_ *C.drsync_migration, from, to C.drsync_side, payload unsafe.
 			return nil
 		}
 		return st.dataHook(st.ctx, st.mig, Side(from), Side(to))
+	})
+}
+
+//export drsyncGoContinuous
+func drsyncGoContinuous(e *C.drsync_continuous_event, payload unsafe.Pointer) C.int {
+	st := stateOf(payload)
+	ev := ContinuousEvent{
+		Kind:    C.GoString(e.kind),
+		Object:  C.GoString(e.object),
+		Action:  C.GoString(e.action),
+		Message: C.GoString(e.message),
+		Lag:     time.Duration(float64(e.lag_ms) * float64(time.Millisecond)),
+	}
+	return st.guard(func() error {
+		if st.event == nil {
+			return nil
+		}
+		return st.event(ev)
 	})
 }

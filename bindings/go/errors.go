@@ -105,6 +105,9 @@ type Error struct {
 	Report *MigrationReport
 	// SyncResult is the result of a sync run whose objects partly failed (ErrFailed).
 	SyncResult *SyncResult
+	// PlanReport is the report of a plan run with a failed pair (ErrFailed) or that was
+	// cancelled (ErrCancelled).
+	PlanReport *PlanReport
 
 	cause error // the context's error or the callback's error that cancelled the operation
 }

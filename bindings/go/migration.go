@@ -111,7 +111,8 @@ func (m *Migration) run(ctx context.Context, op string, fn func(*C.drsync_migrat
 	}
 	return invoke(st,
 		func(h C.uintptr_t) C.int { return C.drsyncgo_bind_migration(p, h, data) },
-		func() C.int { return fn(p) })
+		func() C.int { return fn(p) },
+		func() { C.drsync_migration_cancel(p) })
 }
 
 // result runs an operation that returns a drsync_result: its JSON and Markdown (set also on

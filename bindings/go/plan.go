@@ -6,7 +6,10 @@ package drsync
 */
 import "C"
 
-import "runtime"
+import (
+	"context"
+	"runtime"
+)
 
 // Plan is a DR plan file (apiVersion: drsync.io/v1, kind: DRPlan): two clusters and namespace
 // pairs with their options, the CLI's --plan format. Not safe for concurrent use.
@@ -127,6 +130,53 @@ func (p *Plan) Sync(i int, source, dest *Cluster) (*NamespaceSync, error) {
 		return nil, err
 	}
 	return wrapSync(out), nil
+}
+
+// Run runs mode for every pair of the plan with the plan's options for it, parallelism pairs
+// at a time (0: 8), each through its own migration (own journal and fencing). Cutover, Failback
+// and Activate run in phases across the pairs: every pair stops its old side, then every pair
+// starts its new side, then every pair waits for it (docs/plans.md). A failed or refused pair
+// returns the report with an *Error matching ErrFailed; ctx being done stops every pair
+// (drsync_plan_cancel) and returns the report with an *Error matching ErrCancelled and the
+// context's error. Nothing ran: no report.
+func (p *Plan) Run(ctx context.Context, mode Mode, source, dest *Cluster, parallelism int) (*PlanReport, error) {
+	const op = "plan run"
+	if p.ptr == nil {
+		return nil, closedError(op, "Plan")
+	}
+	if parallelism < 0 {
+		parallelism = 0
+	}
+	defer runtime.KeepAlive(p)
+	h := p.ptr
+	var out *C.drsync_result
+	var e *Error
+	err := withPair(op, source, dest, func(src, dst *C.drsync_cluster) error {
+		st := &callState{ctx: ctx, op: op}
+		_, e = invoke(st,
+			func(C.uintptr_t) C.int { return 0 },
+			func() C.int {
+				return C.drsync_plan_run(&out, h, src, dst, C.drsync_mode(mode), C.size_t(parallelism))
+			},
+			func() { C.drsync_plan_cancel(h) })
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	doc, md := takeResult(out)
+	var report *PlanReport
+	if doc != nil {
+		var derr error
+		if report, derr = decodePlanReport(doc, md); derr != nil {
+			return nil, &Error{Code: ErrInternal, Op: op, Message: "report: " + derr.Error()}
+		}
+	}
+	if e != nil {
+		e.PlanReport = report
+		return report, e
+	}
+	return report, nil
 }
 
 // Close frees the C handle; idempotent.

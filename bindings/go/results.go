@@ -130,6 +130,31 @@ func (r *MigrationReport) Step(name string) *StepRecord {
 	return nil
 }
 
+// PlanPairReport is one namespace pair of a plan run.
+type PlanPairReport struct {
+	Source      string           `json:"source"`
+	Destination string           `json:"destination"`
+	OK          bool             `json:"ok"`
+	Ran         bool             `json:"ran"`   // false: refused or not started (Error says why)
+	Error       string           `json:"error"` // the first error ("" when OK)
+	Code        string           `json:"code"`  // when the mode raised: "fenced", "pending", ...
+	Seconds     float64          `json:"seconds"`
+	Report      *MigrationReport `json:"report"` // the pair's report when it ran
+}
+
+// PlanReport is the report of Plan.Run: every pair, in the plan's order.
+type PlanReport struct {
+	Mode         string           `json:"mode"`
+	OK           bool             `json:"ok"` // every pair succeeded
+	Cancelled    bool             `json:"cancelled"`
+	Parallelism  int              `json:"parallelism"`
+	Seconds      float64          `json:"seconds"`      // start -> the last pair done
+	ReadySeconds float64          `json:"readySeconds"` // start -> the last started side ready
+	Pairs        []PlanPairReport `json:"pairs"`
+	Markdown     string           `json:"-"` // a summary table, then each pair's report
+	Raw          json.RawMessage  `json:"-"`
+}
+
 // PlannedStep is one step a mode would run; with a preview, what it would change.
 type PlannedStep struct {
 	Name        string      `json:"name"`        // "scale_down", "rollback_scale_up"
@@ -181,6 +206,11 @@ func decodeSync(doc []byte) (*SyncResult, error) {
 
 func decodeReport(doc []byte, markdown string) (*MigrationReport, error) {
 	r := &MigrationReport{SourceReachable: true, Raw: doc, Markdown: markdown}
+	return r, json.Unmarshal(doc, r)
+}
+
+func decodePlanReport(doc []byte, markdown string) (*PlanReport, error) {
+	r := &PlanReport{Raw: doc, Markdown: markdown}
 	return r, json.Unmarshal(doc, r)
 }
 

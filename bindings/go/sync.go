@@ -105,7 +105,8 @@ func (s *NamespaceSync) op(ctx context.Context, op string,
 	p := s.ptr
 	_, e := invoke(st,
 		func(h C.uintptr_t) C.int { return C.drsyncgo_bind_sync(p, h) },
-		func() C.int { return fn(&out, p) })
+		func() C.int { return fn(&out, p) },
+		func() { C.drsync_sync_cancel(p) })
 	doc, _ := takeResult(out)
 	var result *SyncResult
 	if doc != nil {

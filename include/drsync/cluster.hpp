@@ -64,11 +64,13 @@ struct WatchEvent {
   Object object;
 };
 
-// A cancellation flag shared between a caller and long operations.
+// A cancellation flag shared between a caller and long operations. Copies share the flag.
 class CancelToken {
  public:
   void cancel() noexcept { flag_->store(true); }
   bool cancelled() const noexcept { return flag_->load(); }
+  // Clears the flag for the next operation (of every copy).
+  void reset() noexcept { flag_->store(false); }
 
  private:
   std::shared_ptr<std::atomic<bool>> flag_ = std::make_shared<std::atomic<bool>>(false);

@@ -177,6 +177,7 @@ FUNCTIONS: List[Decl] = [
     ("drsync_sync_plan", [POINTER(ResultP), SyncP], c_int, _status),
     ("drsync_sync_run", [POINTER(ResultP), SyncP], c_int, _status),
     ("drsync_sync_set_progress", [SyncP, PROGRESS_CB, c_void_p], c_int, _check),
+    ("drsync_sync_cancel", [SyncP], c_int, _check),
     ("drsync_sync_free", [SyncP], None, None),
 
     ("drsync_migration_new",
@@ -206,6 +207,7 @@ FUNCTIONS: List[Decl] = [
     ("drsync_volume_task_progress", [VolumeTaskP, c_uint64, c_uint64, c_uint64, c_uint64], c_int,
      _check),
     ("drsync_volume_task_fail", [VolumeTaskP, c_char_p], c_int, _check),
+    ("drsync_migration_cancel", [MigrationP], c_int, _check),
     ("drsync_migration_free", [MigrationP], None, None),
 
     ("drsync_plan_load", [POINTER(PlanP), c_char_p], c_int, _check),
@@ -221,6 +223,7 @@ FUNCTIONS: List[Decl] = [
      c_int, _check),
     ("drsync_plan_run", [POINTER(ResultP), PlanP, ClusterP, ClusterP, drsync_mode, c_size_t],
      c_int, _status),
+    ("drsync_plan_cancel", [PlanP], c_int, _check),
     ("drsync_plan_free", [PlanP], None, None),
 
     ("drsync_continuous_sync_new",

@@ -313,6 +313,12 @@ class NamespaceSync(_WithCallbacks):
         self._cfuncs["progress"] = cfunc
         return callback
 
+    def cancel(self) -> bool:
+        """Cancels the plan() or run() running on another thread: it stops at its next check
+        and raises Cancelled. True when one was running, False when none was (nothing is kept
+        for the next one). Safe from any thread."""
+        return bool(lib().drsync_sync_cancel(self._handle()))
+
 
 # ---- Migration ---------------------------------------------------------------------------------
 
@@ -572,6 +578,13 @@ class Migration(_WithCallbacks):
                 return ECANCELLED
         return call
 
+    def cancel(self) -> bool:
+        """Cancels the mode, step or preflight running on another thread: it stops at its next
+        check (within a second of a wait) and raises Cancelled, whose ``report`` is the partial
+        report (re-running the mode resumes). True when one was running, False when none was
+        (nothing is kept for the next one). Safe from any thread."""
+        return bool(lib().drsync_migration_cancel(self._handle()))
+
 
 # ---- Plan --------------------------------------------------------------------------------------
 
@@ -649,14 +662,23 @@ class Plan(_Handle):
         Migration (own journal and fencing). Cutover, Failback and Activate run in phases across
         the pairs: every pair stops its old side, then every pair starts its new side, then every
         pair waits for it (docs/plans.md). Returns the report, ``ok == False`` when some pair
-        failed or was refused; raises when nothing could run (a closed cluster, a bad mode)."""
+        failed or was refused; raises when nothing could run (a closed cluster, a bad mode), and
+        Cancelled (its ``report``: the plan report) after ``cancel()``."""
         out = ResultP()
         status = lib().drsync_plan_run(byref(out), self._handle(), source._handle(),
                                        dest._handle(), int(Mode.of(mode)), max(0, parallelism))
         data = _result_data(out)
-        if status.code in (0, EFAILED) and data is not None:
-            return PlanReport.from_json(*data)
-        raise status.error()
+        report = PlanReport.from_json(*data) if data is not None else None
+        if status.code in (0, EFAILED) and report is not None:
+            return report
+        raise status.error(report=report)
+
+    def cancel(self) -> bool:
+        """Cancels the run() running on another thread: every pair stops at its next check
+        and run() raises Cancelled, whose ``report`` is the plan report (each pair's journal
+        keeps what it did). True when one was running, False when none was. Safe from any
+        thread."""
+        return bool(lib().drsync_plan_cancel(self._handle()))
 
 
 def version() -> str:

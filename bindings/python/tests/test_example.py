@@ -2,7 +2,7 @@
 against the real clusters: stage_cutover_failback.py moves the guestbook fixture app there and
 back, sync_namespace.py copies it, preview_cutover.py shows a Cutover without doing it,
 run_plan.py stages and cuts over the pairs of a DR plan file
-together."""
+together, continuous_sync.py follows a source namespace until its time is up."""
 
 from __future__ import annotations
 
@@ -134,3 +134,30 @@ namespaces:
     plan.write_text("apiVersion: drsync.io/v1\nkind: DRPlan\nnamespaces: [oops\n")
     bad = example("run_plan.py", str(plan), "Stage")
     assert bad.returncode == 1 and "error: " in bad.stderr
+
+
+def test_continuous_example_follows_the_source_then_stops(clusters_dir, namespaces,
+                                                          kubectl_source, kubectl_dest) -> None:
+    ns = namespaces("ex-cont")
+    kubectl_source("-n", ns, "create", "configmap", "early", "--from-literal=v=1")
+    path = os.path.join(REPO, "examples", "python", "continuous_sync.py")
+    assert sum(1 for line in open(path)) < 60
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "bindings", "python"))
+    p = subprocess.Popen([sys.executable, path, *kubeconfigs(clusters_dir), ns, ns + "-dr", "15"],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 60
+        while not kubectl_dest.exists("-n", ns + "-dr", "configmap", "early"):
+            assert time.time() < deadline and p.poll() is None, p.communicate(timeout=10)
+            time.sleep(0.2)
+        kubectl_source("-n", ns, "create", "configmap", "late", "--from-literal=v=2")
+        while not kubectl_dest.exists("-n", ns + "-dr", "configmap", "late"):
+            assert time.time() < deadline and p.poll() is None, p.communicate(timeout=10)
+            time.sleep(0.2)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 0, err
+    assert "resynced:" in out and "applied: configmaps/late create" in out
+    assert "cancelled: created=" in out and "errors=0" in out
