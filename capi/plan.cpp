@@ -26,7 +26,7 @@ int drsync_plan_load(drsync_plan** out, const char* path) {
   return guarded([&]() -> int {
     reset_out(out, "drsync_plan_load");
     need_name(path, "drsync_plan_load", "path");
-    *out = new drsync_plan{drsync::load_plan(path)};
+    *out = new drsync_plan{drsync::load_plan(path), {}};
     return DRSYNC_OK;
   });
 }
@@ -36,7 +36,7 @@ int drsync_plan_parse(drsync_plan** out, const char* document, const char* base_
     reset_out(out, "drsync_plan_parse");
     need(document, "drsync_plan_parse", "document");
     *out = new drsync_plan{
-        drsync::parse_plan(document, "<plan>", base_dir && *base_dir ? base_dir : ".")};
+        drsync::parse_plan(document, "<plan>", base_dir && *base_dir ? base_dir : "."), {}};
     return DRSYNC_OK;
   });
 }
