@@ -140,8 +140,8 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/catch_main.cpp
     tests/unit/stub_server.cpp
     tests/unit/test_cluster_deps.cpp
-    tests/unit/test_debouncer.cpp
     tests/unit/test_deadlines.cpp
+    tests/unit/test_debouncer.cpp
     tests/unit/test_exec_plugin.cpp
     tests/unit/test_hash.cpp
     tests/unit/test_in_cluster.cpp

@@ -646,7 +646,6 @@ class Cluster:
                 f"--service-cluster-ip-range={cn['service_cidr']}",
                 "--allow-privileged=true",
                 "--profiling=false",
-                "--enable-priority-and-fairness=false",
                 "--event-ttl=1h",
                 # kubectl logs/exec/port-forward: the fake nodes' InternalIP is 127.0.0.1, so the
                 # attempt to reach a kubelet stays on loopback (no DNS lookup of the node name)

@@ -224,6 +224,16 @@ TEST_CASE("continuous sync repairs a hand edit in the destination at the next re
     Object o = burst_object(i, "1");
     src.create(type_of(src, o), source_ns.name(), o);
   }
+  // The source Deployment's status settles first: a status change is a watch event, which would
+  // repair the hand edit below through the watch path instead of the resync this test is about.
+  const ResourceInfo source_deploys = src.resolve("deployments.apps");
+  REQUIRE(test::wait_until(
+      [&] {
+        Object d = src.get(source_deploys, source_ns.name(), "obj-004");
+        const auto* available = d.find("/status/availableReplicas");
+        return available && available->IsInt() && available->GetInt() == 1;
+      },
+      60s));
   ContinuousOptions options;
   options.sync = mixed_types(false);
   options.resync_interval = 2s;

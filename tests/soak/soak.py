@@ -13,8 +13,12 @@ SANs, so TLS still verifies). A fault thread turns on a random toxic for 0.3-1.5
 random side, so that faults are on about F of the time (default 0.1): latency + jitter, a
 bandwidth limit, connection resets (reset_peer, downstream: the request reached the server, its
 answer is cut), answers cut after a few bytes (limit_data), stalled connections (timeout), and
-the server going away and coming back (the proxy disabled). A poller reads both sides' replicas
-directly (kubectl, not through the proxies) all along, for split brain.
+the server going away and coming back (the proxy disabled). Two faults come from the API servers
+themselves: `throttled` (the library's identity, a ServiceAccount, is put in a priority level
+of API Priority and Fairness with no seats: every request gets the server's own 429) and
+`webhook_500` (a validating webhook that cannot be reached, failurePolicy Fail, on the cycle's
+namespaces: every write gets the server's own 500). A poller reads both sides' replicas
+directly (kubectl with the admin identity, not through the proxies) all along, for split brain.
 
 Cycle 0 runs without faults: its final state is the uninterrupted reference. Every cycle after it
 runs with faults; a mode that fails is re-run at once without faults and must then succeed. After
@@ -111,15 +115,79 @@ FAULTS = [
                        "attributes": {"bytes": 700}}),
     ("stall", 2, {"type": "timeout", "stream": "downstream", "attributes": {"timeout": 0}}),
     ("server_down", 2, None),
+    ("throttled", 2, "server"),
+    ("webhook_500", 2, "server"),
 ]
+
+# The library's identity in the soak: a ServiceAccount bound to cluster-admin, so API Priority and
+# Fairness can single it out (the admin certificate's group, system:masters, is always exempt).
+SOAK_SA = ("kube-system", "drsync-soak")
+SERVER_OBJECTS = """
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: drsync-soak, namespace: kube-system}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: drsync-soak}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: drsync-soak, namespace: kube-system}]
+---
+apiVersion: flowcontrol.apiserver.k8s.io/v1
+kind: PriorityLevelConfiguration
+metadata: {name: drsync-soak-no-seats}
+spec:
+  type: Limited
+  limited:
+    nominalConcurrencyShares: 0
+    lendablePercent: 0
+    borrowingLimitPercent: 0
+    limitResponse: {type: Reject}
+---
+apiVersion: flowcontrol.apiserver.k8s.io/v1
+kind: FlowSchema
+metadata: {name: drsync-soak}
+spec:
+  matchingPrecedence: 500
+  priorityLevelConfiguration: {name: global-default}
+  distinguisherMethod: {type: ByUser}
+  rules:
+  - subjects: [{kind: ServiceAccount, serviceAccount: {name: drsync-soak, namespace: kube-system}}]
+    resourceRules:
+    - {verbs: ["*"], apiGroups: ["*"], resources: ["*"], namespaces: ["*"], clusterScope: true}
+    nonResourceRules: [{verbs: ["*"], nonResourceURLs: ["*"]}]
+"""
+
+# A webhook nobody answers (port 1 of loopback refuses at once) on the namespaces of a cycle.
+FAILING_WEBHOOK = """
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {{name: drsync-soak-fail}}
+webhooks:
+- name: fail.soak.drsync.io
+  clientConfig: {{url: "https://127.0.0.1:1/fail"}}
+  failurePolicy: Fail
+  timeoutSeconds: 1
+  sideEffects: None
+  admissionReviewVersions: [v1]
+  namespaceSelector:
+    matchExpressions:
+    - {{key: kubernetes.io/metadata.name, operator: In, values: [{namespaces}]}}
+  rules:
+  - operations: [CREATE, UPDATE, DELETE]
+    apiGroups: ["*"]
+    apiVersions: ["*"]
+    resources: ["*", "*/*"]
+    scope: Namespaced
+"""
 
 
 class Faults(threading.Thread):
     """Turns a random fault on for 0.3-1.5 s, often enough to be on ~rate of the time."""
 
-    def __init__(self, toxi, rate, rng):
+    def __init__(self, toxi, rate, rng, server):
         super().__init__(daemon=True)
-        self.toxi, self.rate, self.rng = toxi, rate, rng
+        self.toxi, self.rate, self.rng, self.server = toxi, rate, rng, server
         self.enabled = threading.Event()
         self.idle = threading.Event()
         self.idle.set()
@@ -158,7 +226,9 @@ class Faults(threading.Thread):
 
     def inject(self, fault, side, window):
         name, _, toxic = fault
-        if toxic is None:
+        if toxic == "server":
+            self.server.on(name, side)
+        elif toxic is None:
             self.toxi.call("POST", f"/proxies/{side}", {"enabled": False})
         else:
             self.toxi.call("POST", f"/proxies/{side}/toxics", dict(toxic, name="soak"))
@@ -166,7 +236,9 @@ class Faults(threading.Thread):
         t0 = time.monotonic()
         while time.monotonic() - t0 < window and self.enabled.is_set():
             time.sleep(0.05)
-        if toxic is None:
+        if toxic == "server":
+            self.server.off(name, side)
+        elif toxic is None:
             self.toxi.call("POST", f"/proxies/{side}", {"enabled": True})
         else:
             self.toxi.call("DELETE", f"/proxies/{side}/toxics/soak")
@@ -188,6 +260,65 @@ class Kubectl:
 
     def items(self, ns, kinds):
         return json.loads(self("get", kinds, "-n", ns, "-o", "json"))["items"]
+
+
+class ServerFaults:
+    """The API servers' own 429s and 500s, turned on and off with the admin kubectl."""
+
+    def __init__(self, kubectl):
+        self.kubectl = kubectl
+        self.namespaces = {}  # side -> the cycle's namespace there
+
+    def setup(self, side):
+        """The soak's ServiceAccount, its FlowSchema and the seatless priority level; returns a
+        token of the ServiceAccount for the library."""
+        k = self.kubectl[side]
+        k("apply", "-f", "-", stdin=SERVER_OBJECTS)
+        return k("create", "token", SOAK_SA[1], "-n", SOAK_SA[0], "--duration=12h").strip()
+
+    def on(self, name, side):
+        k = self.kubectl[side]
+        if name == "throttled":
+            k("patch", "flowschema", "drsync-soak", "--type=merge", "-p",
+              '{"spec": {"priorityLevelConfiguration": {"name": "drsync-soak-no-seats"}}}')
+        else:
+            k("apply", "-f", "-", stdin=FAILING_WEBHOOK.format(namespaces=self.namespaces[side]))
+
+    def off(self, name, side):
+        """Turns the fault off, insisting: a fault left on would fail every later mode."""
+        k = self.kubectl[side]
+        for attempt in range(10):
+            try:
+                if name == "throttled":
+                    k("patch", "flowschema", "drsync-soak", "--type=merge", "-p",
+                      '{"spec": {"priorityLevelConfiguration": {"name": "global-default"}}}')
+                else:
+                    k("delete", "validatingwebhookconfiguration", "drsync-soak-fail",
+                      "--ignore-not-found")
+                return
+            except (RuntimeError, subprocess.TimeoutExpired) as e:
+                log(f"  turning {name} off on {side} failed ({e}), again")
+                time.sleep(0.5 * (attempt + 1))
+        raise RuntimeError(f"{name} could not be turned off on {side}")
+
+    def answers(self, side):
+        """How many 429 and 500 answers the API server gave so far (its own metrics)."""
+        counts = {"429": 0, "500": 0}
+        for line in self.kubectl[side]("get", "--raw", "/metrics").splitlines():
+            if line.startswith("apiserver_request_total{"):
+                m = re.search(r'code="(\d+)"', line)
+                if m and m.group(1) in counts:
+                    counts[m.group(1)] += int(float(line.rsplit(" ", 1)[1]))
+        return counts
+
+
+def apf_enabled(kubectl):
+    """API Priority and Fairness is on when its mandatory "exempt" FlowSchema exists."""
+    try:
+        kubectl("get", "flowschema", "exempt", "-o", "name")
+        return True
+    except RuntimeError:
+        return False
 
 
 class SplitBrainPoller(threading.Thread):
@@ -240,6 +371,16 @@ def proxied_kubeconfig(original, listen, path):
     os.chmod(path, 0o600)
 
 
+def use_token(kubectl_binary, kubeconfig, token):
+    """Makes the kubeconfig's current context authenticate with `token` (the soak's
+    ServiceAccount) instead of the admin certificate."""
+    def config(*args):
+        subprocess.run([kubectl_binary, "--kubeconfig", kubeconfig, "config", *args], check=True,
+                       capture_output=True, text=True, timeout=30)
+    config("set-credentials", "drsync-soak", f"--token={token}")
+    config("set-context", "--current", "--user=drsync-soak")
+
+
 def upstream_of(kubeconfig):
     m = re.search(r"server:\s*https://([^\s/]+)", open(kubeconfig).read())
     return m.group(1)
@@ -272,15 +413,21 @@ class Soak:
         binary = subprocess.run([os.path.join(ROOT, "scripts", "build-toxiproxy")],
                                 capture_output=True, text=True, check=True).stdout.split()[-1]
         self.toxi = Toxiproxy(binary, self.work)
+        self.server = ServerFaults(self.kubectl)
+        if not all(apf_enabled(self.kubectl[s]) for s in SIDES):
+            raise RuntimeError("API Priority and Fairness is off in the test clusters: the "
+                               "soak needs it for the servers' own 429s")
         self.clusters = {}
         for s in SIDES:
             original = self.kubectl[s].kubeconfig
             listen = self.toxi.proxy(s, upstream_of(original))
             path = os.path.join(self.work, f"{s}.kubeconfig")
             proxied_kubeconfig(original, listen, path)
+            use_token(self.kubectl[s].binary, path, self.server.setup(s))
             self.clusters[s] = drsync.Cluster.from_kubeconfig(path, **{
                 f"{k}_timeout": v for k, v in TIMEOUTS.items()})
-        self.faults = Faults(self.toxi, args.fault_rate, self.rng)
+        self.answers_before = {s: self.server.answers(s) for s in SIDES}
+        self.faults = Faults(self.toxi, args.fault_rate, self.rng, self.server)
         self.poller = SplitBrainPoller(self.kubectl)
         self.reference = None
         self.reference_ledgers = None
@@ -345,6 +492,7 @@ class Soak:
         ns, originals = self.app(cycle)
         dns = ns + "-dr"
         self.poller.pair = (ns, dns)
+        self.server.namespaces = {"source": ns, "dest": dns}
         if faulty:
             self.faults.resume()
         m = drsync.Migration(self.clusters["source"], ns, self.clusters["dest"], dns, **OPTIONS)
@@ -395,6 +543,14 @@ class Soak:
         self.problems += [f"split brain: {s}" for s in self.poller.split]
         return self.summary(time.monotonic() - t0)
 
+    def server_answers(self):
+        """The 429 and 500 answers of each API server during the soak (its metrics)."""
+        out = {}
+        for side in SIDES:
+            now = self.server.answers(side)
+            out[side] = {code: now[code] - self.answers_before[side][code] for code in now}
+        return out
+
     def summary(self, seconds):
         faulty = [r for r in self.results if r["faults"]]
         failed = [r for r in faulty if not r["ok"]]
@@ -407,6 +563,7 @@ class Soak:
             "failed_then_ok_on_rerun": sum(1 for r in failed if r.get("rerun_ok")),
             "failed_rerun": sum(1 for r in failed if not r.get("rerun_ok")),
             "faults_injected": self.faults.counts,
+            "server_answers": self.server_answers(),
             "fault_time_share": round(self.faults.fault_seconds / max(self.faults.on_seconds, 1e-9), 3),
             "max_mode_seconds": self.max_mode_seconds,
             "split_brain_polls": self.poller.polls,

@@ -156,7 +156,8 @@ class ContinuousSync(_WithCallbacks):
         L = lib()
         L.drsync_continuous_sync_stats(byref(out), self._handle())
         try:
-            return json.loads(_s(L.drsync_result_json(out)))
+            stats: Dict[str, Any] = json.loads(_s(L.drsync_result_json(out)))
+            return stats
         finally:
             L.drsync_result_free(out)
 
