@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "duration.hpp"
 #include "flags.hpp"
 
 namespace drsync_cli {
@@ -55,6 +56,39 @@ void map_pv_migrate_flags(const std::string& flags, DataFlags& d) {
   }
 }
 
+// A whole number in [min, max], or UsageError naming the flag.
+long long bounded_number(const std::string& flag, const std::string& text, long long min,
+                         long long max) {
+  const bool digits = !text.empty() && text.size() <= 12 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || std::stoll(text) < min || std::stoll(text) > max)
+    throw UsageError(fmt::format("invalid --{} \"{}\": must be {} to {}", flag, text, min, max));
+  return std::stoll(text);
+}
+
+void parse_transfer_flags(const ParsedFlags& f, DataFlags& d) {
+  if (f.has("mover-parallelism"))
+    d.parallelism =
+        static_cast<int>(bounded_number("mover-parallelism", f.last("mover-parallelism"), 1, 64));
+  if (f.has("mover-address")) {
+    d.address = f.last("mover-address");
+    if (d.address->empty() || d.address->find_first_of(" /") != std::string::npos)
+      throw UsageError(
+          fmt::format("invalid --mover-address \"{}\": expected HOST or HOST:PORT", *d.address));
+  }
+  if (f.has("mover-bandwidth-limit"))
+    d.bandwidth_limit_kib =
+        bounded_number("mover-bandwidth-limit", f.last("mover-bandwidth-limit"), 0, 1000000000);
+  d.exclude = f.all("mover-exclude");
+  for (const auto& e : d.exclude)
+    if (e.empty()) throw UsageError("invalid --mover-exclude \"\": the pattern is empty");
+  if (f.has("mover-timeout")) {
+    auto t = ceil_seconds(parse_duration("mover-timeout", f.last("mover-timeout")));
+    if (t.count() <= 0) throw UsageError("invalid --mover-timeout: must be more than 0");
+    d.timeout = t;
+  }
+}
+
 }  // namespace
 
 const std::vector<FlagSpec>& data_flag_specs() {
@@ -73,6 +107,12 @@ const std::vector<FlagSpec>& data_flag_specs() {
        "",
        {"NodePort", "LoadBalancer", "ClusterIP"}},
       {"mover-parallelism", K::Value, "N", "PVCs copied at once (default 2)"},
+      {"mover-address", K::Value, "HOST[:PORT]",
+       "where the source reaches the destination's mover (default: from its Service)"},
+      {"mover-bandwidth-limit", K::Value, "KIB", "rsync --bwlimit per PVC, in KiB/s (0: none)"},
+      {"mover-exclude", K::Repeated, "PATTERN",
+       "rsync exclude pattern, relative to the volume (repeatable)"},
+      {"mover-timeout", K::Value, "DURATION", "per PVC, from its mover Pods' creation (1h)"},
       {"data-verify",
        K::Value,
        "MODE",
@@ -105,13 +145,7 @@ DataFlags parse_data_flags(const ParsedFlags& f) {
                       t));
     d.service_type = t;
   }
-  if (f.has("mover-parallelism")) {
-    std::string n = f.last("mover-parallelism");
-    if (n.empty() || n.size() > 2 || n.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoi(n) < 1 || std::stoi(n) > 64)
-      throw UsageError(fmt::format("invalid --mover-parallelism \"{}\": must be 1 to 64", n));
-    d.parallelism = std::stoi(n);
-  }
+  parse_transfer_flags(f, d);
   if (f.has("data-verify")) {
     std::string v = f.last("data-verify");
     if (v == "none")
@@ -137,6 +171,10 @@ void apply_data_flags(const DataFlags& d, drsync::MigrationOptions& o) {
   m.placement.tolerations.insert(m.placement.tolerations.end(), d.tolerations.begin(),
                                  d.tolerations.end());
   if (d.parallelism) m.parallelism = *d.parallelism;
+  if (d.address) m.address = *d.address;
+  if (d.bandwidth_limit_kib) m.bandwidth_limit_kib = *d.bandwidth_limit_kib;
+  m.exclude.insert(m.exclude.end(), d.exclude.begin(), d.exclude.end());
+  if (d.timeout) m.timeout = *d.timeout;
   if (d.verify) m.verify = *d.verify;
   m.rsync_args.insert(m.rsync_args.end(), d.rsync_args.begin(), d.rsync_args.end());
 }

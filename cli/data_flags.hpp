@@ -3,6 +3,7 @@
 // and the built-in mover's own --mover-* / --data-verify.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ struct DataFlags {
   std::map<std::string, std::string> node_selector;
   std::vector<drsync::Toleration> tolerations;
   std::optional<int> parallelism;
+  std::optional<std::string> address;
+  std::optional<long long> bandwidth_limit_kib;
+  std::vector<std::string> exclude;
+  std::optional<std::chrono::seconds> timeout;
   std::optional<drsync::DataMoverOptions::Verify> verify;
   std::vector<std::string> rsync_args;  // from --pv-migrate-flags
 };

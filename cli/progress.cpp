@@ -18,6 +18,16 @@ int terminal_width(std::FILE* out) {
   return 80;
 }
 
+// 512 B, 1.5 KiB, 12.3 MiB, 1.0 GiB.
+std::string human_bytes(std::size_t n) {
+  if (n < 1024) return fmt::format("{} B", n);
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(n) / 1024;
+  std::size_t u = 0;
+  for (; v >= 1024 && u + 1 < std::size(units); ++u) v /= 1024;
+  return fmt::format("{:.1f} {}", v, units[u]);
+}
+
 bool waiting_step(const std::string& step) {
   return step.find("wait_gone") != std::string::npos ||
          step.find("wait_ready") != std::string::npos;
@@ -74,6 +84,9 @@ std::string Progress::counts() const {
   if (step_.find("wait_ready") != std::string::npos)
     return fmt::format("{}/{} ready", done_, total_);
   if (total_ == 0) return "";
+  if (step_.find("migrate_data") != std::string::npos)  // bytes and files of one PVC
+    return fmt::format("{}/{}, {}/{} files", human_bytes(done_), human_bytes(total_), files_done_,
+                       files_total_);
   return fmt::format("{}/{}", done_, total_);
 }
 
@@ -131,6 +144,8 @@ void Progress::on_progress(const drsync::MigrationProgress& p) {
   object_ = p.object;
   done_ = p.done;
   total_ = p.total;
+  files_done_ = p.files_done;
+  files_total_ = p.files_total;
   draw(false);
 }
 
@@ -139,7 +154,7 @@ void Progress::on_step(const drsync::StepEvent& e) {
   if (e.before) {
     step_ = e.name;
     object_.clear();
-    done_ = total_ = 0;
+    done_ = total_ = files_done_ = files_total_ = 0;
     fresh_ = true;
     has_counts_ = false;
     last_done_ = static_cast<std::size_t>(-1);
@@ -158,7 +173,7 @@ void Progress::on_step(const drsync::StepEvent& e) {
   line(text);
   step_.clear();
   object_.clear();
-  done_ = total_ = 0;
+  done_ = total_ = files_done_ = files_total_ = 0;
 }
 
 void Progress::on_pair_step(std::size_t pair, const std::string& title,

@@ -1,5 +1,6 @@
 // Progress of a running mode on stderr: a bar per step on a terminal (objects done/total, the
-// object being worked on), plain lines otherwise (logs, CI). Fed by MigrationOptions::progress
+// object being worked on; for migrate_data the PVC's bytes and files), plain lines otherwise
+// (logs, CI). Fed by MigrationOptions::progress
 // and MigrationOptions::step_hook.
 #pragma once
 
@@ -51,6 +52,7 @@ class Progress {
   std::string step_;
   std::string object_;
   std::size_t done_ = 0, total_ = 0;
+  std::size_t files_done_ = 0, files_total_ = 0;  // migrate_data: of the PVC in `object_`
   std::size_t last_done_ = static_cast<std::size_t>(-1), last_total_ = 0;
   Clock::time_point step_started_;
   std::map<std::size_t, Clock::time_point> pair_step_started_;

@@ -104,8 +104,9 @@ set(DRSYNC_LIBRARY_SOURCES
 )
 
 # The drsync command line's units without I/O: the parser, what is generated from its tables
-# (completion, man page), log lines; no server and no library calls beyond option types (the
-# CLI, its unit tests in tests/CMakeLists.txt, fuzz_cli_flags).
+# (completion, man page), log lines and the progress display (to a given FILE); no server and no
+# library calls beyond option types (the CLI, its unit tests in tests/CMakeLists.txt,
+# fuzz_cli_flags).
 set(DRSYNC_CLI_PARSER_SOURCES
     cli/command_line.cpp
     cli/completion.cpp
@@ -115,6 +116,7 @@ set(DRSYNC_CLI_PARSER_SOURCES
     cli/flags.cpp
     cli/log_line.cpp
     cli/man_page.cpp
+    cli/progress.cpp
     cli/timeout_flags.cpp
 )
 
@@ -128,7 +130,6 @@ set(DRSYNC_CLI_SOURCES
     cli/output_files.cpp
     cli/output_text.cpp
     cli/preflight.cpp
-    cli/progress.cpp
     cli/run_modes.cpp
     cli/status.cpp
     cli/targets.cpp
@@ -169,6 +170,7 @@ set(DRSYNC_CLI_TEST_SOURCES
     tests/catch_main.cpp
     tests/unit/test_cli_flags.cpp
     tests/unit/test_cli_generated.cpp
+    tests/unit/test_cli_progress.cpp
 )
 
 # End-to-end tests against two real clusters (tests/CMakeLists.txt; e2e/migrate_child.cpp is a

@@ -568,15 +568,24 @@ def test_migrate_pvc_data_copies_volumes_and_names_a_failure(clusters, namespace
     with open(os.path.join(src, "hello.txt")) as f:
         assert f.read() == "written-by-the-app\n"
 
-    image = ["--mover-image", "drsync.local/no-such-image:1"] + mover[2:]
-    p = clusters.drsync("--mode=Stage", *pair_args(clusters, ns), "--migrate-pvc-data", *image)
-    assert p.returncode == 1, p.stdout + p.stderr
-    assert "volume data FAILED" in p.stdout + p.stderr, p.stdout + p.stderr
-    assert "no-such-image" in p.stdout + p.stderr
-    for cluster in ("source", "dest"):
-        left = clusters.kubectl(cluster, "-n", ns, "get", "pods,jobs,services,secrets",
-                                "-l", "drsync.io/mover", "-o", "name").stdout
-        assert left == "", left
+    # Each bad path: exit 1, the PVC and the cause named, the source untouched, nothing left.
+    bad_paths = [
+        (["--mover-image", "drsync.local/no-such-image:1"] + mover[2:], "no-such-image"),
+        (["--mover-image", info["tools_image"], "--mover-node-selector",
+          "drsync.io/no-such-node=true", "--mover-timeout", "8s"], "not scheduled"),
+        (mover + ["--mover-address", "127.0.0.1:1", "--mover-timeout", "20s"], "ssh failed"),
+    ]
+    for flags, cause in bad_paths:
+        p = clusters.drsync("--mode=Stage", *pair_args(clusters, ns), "--migrate-pvc-data", *flags)
+        out = p.stdout + p.stderr
+        assert p.returncode == 1, out
+        assert "volume data FAILED" in out and cause in out, out  # the PVC is "data"
+        with open(os.path.join(src, "hello.txt")) as f:
+            assert f.read() == "written-by-the-app\n"
+        for cluster in ("source", "dest"):
+            left = clusters.kubectl(cluster, "-n", ns, "get", "pods,jobs,services,secrets",
+                                    "-l", "drsync.io/mover", "-o", "name").stdout
+            assert left == "", (flags, left)
 
 
 # ---- kubectl plugin, completion, man page, JSON logs ------------------------------------------------

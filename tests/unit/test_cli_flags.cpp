@@ -76,7 +76,9 @@ TEST_CASE("PVC data flags: DR-Syncer's mapped, the mover's own checked", "[unit]
              "--pv-migrate-flags=--dest-delete-extraneous-files --no-chown",
              "--mover-image=registry.example.com/mover:1", "--mover-node-selector=pool=dr",
              "--mover-toleration=dedicated=dr:NoSchedule", "--mover-toleration=spot:NoExecute",
-             "--mover-service-type=LoadBalancer", "--mover-parallelism=4", "--data-verify=sample"})
+             "--mover-service-type=LoadBalancer", "--mover-parallelism=4", "--data-verify=sample",
+             "--mover-address=dr-gw.example.com:2222", "--mover-bandwidth-limit=20480",
+             "--mover-exclude=/cache", "--mover-exclude=*.tmp", "--mover-timeout=90m"})
           .data;
   CHECK(d.migrate == true);
   CHECK(d.reverse == true);
@@ -94,6 +96,15 @@ TEST_CASE("PVC data flags: DR-Syncer's mapped, the mover's own checked", "[unit]
   apply_data_flags(d, o);
   CHECK(o.migrate_data);
   CHECK(o.data_mover.parallelism == 4);
+  CHECK(o.data_mover.address == "dr-gw.example.com:2222");
+  CHECK(o.data_mover.bandwidth_limit_kib == 20480);
+  CHECK(o.data_mover.exclude == std::vector<std::string>{"/cache", "*.tmp"});
+  CHECK(o.data_mover.timeout == std::chrono::seconds(5400));
+  CHECK_THROWS_WITH(parse({"--mover-bandwidth-limit=-1"}), Catch::Contains("must be 0 to"));
+  CHECK_THROWS_WITH(parse({"--mover-timeout=0s"}), Catch::Contains("more than 0"));
+  CHECK_THROWS_WITH(parse({"--mover-timeout=soon"}), Catch::Contains("--mover-timeout"));
+  CHECK_THROWS_WITH(parse({"--mover-exclude="}), Catch::Contains("the pattern is empty"));
+  CHECK_THROWS_WITH(parse({"--mover-address=http://x/"}), Catch::Contains("HOST or HOST:PORT"));
   CHECK_THROWS_WITH(parse({"--pv-migrate-flags=--strategies mnt2"}),
                     Catch::Contains("--strategies has no meaning for drsync's mover"));
   CHECK_THROWS_WITH(parse({"--mover-service-type=Ingress"}),
