@@ -49,6 +49,7 @@ set(DRSYNC_LIBRARY_SOURCES
     src/migration/step_preview.cpp
     src/migration/steps.cpp
     src/migration/wait_steps.cpp
+    src/migration/workload_watch.cpp
     src/migration/workloads.cpp
     src/options/options_document.cpp
     src/plan/plan_report.cpp

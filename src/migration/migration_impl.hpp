@@ -2,6 +2,7 @@
 // the report being built), shared by the step, plan and runner units.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "drsync/migration.hpp"
 #include "migration/journal.hpp"
+#include "migration/workload_watch.hpp"
 #include "migration/workloads.hpp"
 
 namespace drsync {
@@ -36,6 +38,8 @@ struct Migration::Impl {
   detail::Journal journal;
   MigrationReport report;
   bool source_reachable = true;
+  // wait_ready's watches once it returned: stopped, joined later (here or at the next wait).
+  std::vector<std::unique_ptr<detail::WorkloadWatch>> stopped_watches;
 
   Impl(Cluster s, std::string sns, Cluster d, std::string dns, MigrationOptions o);
 

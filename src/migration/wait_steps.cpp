@@ -1,4 +1,6 @@
-// wait_gone and wait_ready: poll with one LIST per kind (never a GET per workload), backing off.
+// wait_gone: poll with one LIST of Pods (never a GET per workload), backing off. wait_ready: one
+// LIST per kind, then one WATCH per kind (detail::WorkloadWatch) until every workload is ready;
+// polling again only if a watch fails.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -54,22 +56,43 @@ StepResult Migration::wait_gone(Side side) {
   }
 }
 
-StepResult Migration::wait_ready(Side side) {
-  auto& m = *impl_;
-  auto deadline = Clock::now() + m.options.wait_timeout;
-  // Poll only the kinds that report readiness and are present.
+namespace {
+
+// The workloads wait_ready waits on: those of the kinds that report readiness (one LIST each).
+std::vector<detail::Workload> readiness_workloads(const Migration::Impl& m, Side side) {
   std::set<std::string> kinds;
   for (const auto& w : m.workloads(side)) {
     if (!detail::ready_text(w.obj).empty()) kinds.insert(std::string(w.obj.kind()));
   }
-  PollPacer pacer(m.options.poll_interval);
+  return kinds.empty() ? std::vector<detail::Workload>{} : m.workloads(side, &kinds);
+}
+
+}  // namespace
+
+StepResult Migration::wait_ready(Side side) {
+  auto& m = *impl_;
+  const auto deadline = Clock::now() + m.options.wait_timeout;
+  m.stopped_watches.clear();  // joins the watches of an earlier wait (stopped long ago)
+  auto list = readiness_workloads(m, side);
+  std::unique_ptr<detail::WorkloadWatch> watch;
+  if (!readiness_of(list).not_ready.empty())
+    watch = std::make_unique<detail::WorkloadWatch>(m.cluster(side), m.ns(side), list);
+  PollPacer pacer(m.options.poll_interval);  // only when a watch failed
   while (true) {
     m.check_cancel();
-    pacer.wait();
-    auto r =
-        readiness_of(kinds.empty() ? std::vector<detail::Workload>{} : m.workloads(side, &kinds));
+    if (watch && watch->failed().empty()) {
+      list = watch->next(std::chrono::seconds(1));  // a change, or a second for cancel/timeout
+    } else if (watch) {
+      pacer.wait();
+      list = readiness_workloads(m, side);
+    }
+    auto r = readiness_of(list);
     m.progress(step_name(Step::WaitReady), "", r.lines.size() - r.not_ready.size(), r.lines.size());
     if (r.not_ready.empty()) {
+      if (watch) {
+        watch->stop();  // joined at the next wait or with the migration: not on the RTO's path
+        m.stopped_watches.push_back(std::move(watch));
+      }
       StepResult result;
       result.readiness = r.lines;
       return m.absorbed(std::move(result));

@@ -414,3 +414,37 @@ TEST_CASE("plan previews each mode without writing and refuses as the mode does"
         std::string::npos);
   test::delete_namespace(dst, dns);
 }
+
+TEST_CASE("wait_ready watches the workloads instead of listing them at every poll",
+          "[e2e][migration]") {
+  const Cluster& src = test::source();
+  const Cluster& dst = test::dest();
+  test::ScopedNamespace ns(src, "mig-watch");
+  std::string dns = ns.name() + "-dr";
+  test::apply_objects(src, ns.name(), test::fixture_app("guestbook"));
+  REQUIRE(test::wait_workloads_ready(src, ns.name()));
+  REQUIRE(Migration(src, ns.name(), dst, dns, test::fast_options()).stage().ok);
+
+  MigrationOptions o = test::fast_options();
+  o.poll_interval = std::chrono::milliseconds(10);  // a poller would LIST every 10 ms or so
+  RequestStats before, used;
+  int waits = 0;
+  o.step_hook = [&](const StepEvent& e) {
+    if (e.name != "wait_ready" || e.step.side != Side::Destination) return;
+    if (e.before) {
+      before = dst.stats();
+    } else {
+      used = dst.stats() - before;
+      ++waits;
+    }
+  };
+  MigrationReport r = Migration(src, ns.name(), dst, dns, o).cutover();
+  INFO(r.to_markdown());
+  REQUIRE(r.ok);
+  REQUIRE(waits == 1);
+  CHECK(r.readiness.size() == 3);  // the three Deployments, each ready
+  INFO("lists " << used.list << ", watches " << used.watch);
+  CHECK(used.watch >= 1);  // one per kind (Deployments), again if the server closed it
+  CHECK(used.list <= 12);  // the workloads' kinds once, Deployments twice: not one per poll
+  test::delete_namespace(dst, dns);
+}
