@@ -573,7 +573,7 @@ def test_migrate_pvc_data_copies_volumes_and_names_a_failure(clusters, namespace
         (["--mover-image", "drsync.local/no-such-image:1"] + mover[2:], "no-such-image"),
         (["--mover-image", info["tools_image"], "--mover-node-selector",
           "drsync.io/no-such-node=true", "--mover-timeout", "8s"], "not scheduled"),
-        (mover + ["--mover-address", "127.0.0.1:1", "--mover-timeout", "20s"], "ssh failed"),
+        (mover + ["--mover-address", "127.0.0.1:1"], "ssh failed"),
     ]
     for flags, cause in bad_paths:
         p = clusters.drsync("--mode=Stage", *pair_args(clusters, ns), "--migrate-pvc-data", *flags)
