@@ -74,19 +74,23 @@ StepResult Migration::wait_ready(Side side) {
   const auto deadline = Clock::now() + m.options.wait_timeout;
   m.stopped_watches.clear();  // joins the watches of an earlier wait (stopped long ago)
   auto list = readiness_workloads(m, side);
+  Readiness r = readiness_of(list);
   std::unique_ptr<detail::WorkloadWatch> watch;
-  if (!readiness_of(list).not_ready.empty())
-    watch = std::make_unique<detail::WorkloadWatch>(m.cluster(side), m.ns(side), list);
+  if (!r.not_ready.empty()) {
+    std::vector<detail::Workload> watched;
+    for (const auto& w : list) watched.push_back({w.type, w.spec, w.obj.clone()});
+    watch =
+        std::make_unique<detail::WorkloadWatch>(m.cluster(side), m.ns(side), std::move(watched));
+  }
   PollPacer pacer(m.options.poll_interval);  // only when a watch failed
   while (true) {
     m.check_cancel();
-    if (watch && watch->failed().empty()) {
-      list = watch->next(std::chrono::seconds(1));  // a change, or a second for cancel/timeout
+    if (watch && watch->failed().empty()) {  // a change, or a second for cancel and timeout
+      watch->next(std::chrono::seconds(1), [&](const auto& now) { r = readiness_of(now); });
     } else if (watch) {
       pacer.wait();
-      list = readiness_workloads(m, side);
+      r = readiness_of(readiness_workloads(m, side));
     }
-    auto r = readiness_of(list);
     m.progress(step_name(Step::WaitReady), "", r.lines.size() - r.not_ready.size(), r.lines.size());
     if (r.not_ready.empty()) {
       if (watch) {

@@ -64,12 +64,13 @@ void WorkloadWatch::run(const ResourceInfo& type) {
   }
 }
 
-std::vector<Workload> WorkloadWatch::next(std::chrono::milliseconds timeout) {
+void WorkloadWatch::next(std::chrono::milliseconds timeout,
+                         const std::function<void(const std::vector<Workload>&)>& read) {
   std::unique_lock lock(state_->mutex);
   state_->changed_cv.wait_for(lock, timeout,
                               [&] { return state_->changed || !state_->error.empty(); });
   state_->changed = false;
-  return state_->workloads;
+  read(state_->workloads);
 }
 
 std::string WorkloadWatch::failed() const {

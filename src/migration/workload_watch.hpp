@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,9 +29,10 @@ class WorkloadWatch {
   WorkloadWatch(const WorkloadWatch&) = delete;
   WorkloadWatch& operator=(const WorkloadWatch&) = delete;
 
-  // The workloads as last seen. Waits up to `timeout` for a change first (returns at once when
-  // one happened since the last call).
-  std::vector<Workload> next(std::chrono::milliseconds timeout);
+  // Waits up to `timeout` for a change (returns at once when one happened since the last call),
+  // then calls `read` with the workloads as last seen (under the watch's lock: read, do not keep).
+  void next(std::chrono::milliseconds timeout,
+            const std::function<void(const std::vector<Workload>&)>& read);
   // Why a watch ended on an error ("" while they all run): the caller polls instead.
   std::string failed() const;
 
