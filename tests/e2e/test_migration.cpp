@@ -421,7 +421,8 @@ TEST_CASE("wait_ready watches the workloads instead of listing them at every pol
   const Cluster& dst = test::dest();
   test::ScopedNamespace ns(src, "mig-watch");
   std::string dns = ns.name() + "-dr";
-  test::apply_objects(src, ns.name(), test::fixture_app("guestbook"));
+  auto manifests = test::fixture_app("guestbook");
+  test::apply_objects(src, ns.name(), manifests);
   REQUIRE(test::wait_workloads_ready(src, ns.name()));
   REQUIRE(Migration(src, ns.name(), dst, dns, test::fast_options()).stage().ok);
 
