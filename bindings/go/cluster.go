@@ -98,6 +98,25 @@ func withPair(op string, a, b *Cluster, fn func(pa, pb *C.drsync_cluster) error)
 	})
 }
 
+// newForPair runs create, a drsync_*_new of a namespace pair, with both clusters held open and
+// the namespaces and the options document as C strings (the options NULL when empty).
+func newForPair(op string, source *Cluster, sourceNS string, dest *Cluster, destNS string, opts Options,
+	create func(src, dst *C.drsync_cluster, sns, dns, options *C.char) C.int) error {
+	doc, err := opts.document(op)
+	if err != nil {
+		return err
+	}
+	return withPair(op, source, dest, func(src, dst *C.drsync_cluster) error {
+		sns, free1 := cstr(sourceNS, false)
+		defer free1()
+		dns, free2 := cstr(destNS, false)
+		defer free2()
+		options, free3 := cstr(doc, true)
+		defer free3()
+		return call(op, func() C.int { return create(src, dst, sns, dns, options) })
+	})
+}
+
 func closedError(op, what string) error {
 	return &Error{Code: ErrInvalidArgument, Op: op, Message: what + " is closed or nil"}
 }

@@ -88,25 +88,13 @@ type ContinuousSync struct {
 // NewNamespaceSync.
 func NewContinuousSync(source *Cluster, sourceNS string, dest *Cluster, destNS string,
 	opts Options, settings ContinuousSettings) (*ContinuousSync, error) {
-	const op = "new continuous sync"
-	doc, err := opts.document(op)
-	if err != nil {
-		return nil, err
-	}
+	set, free := cstr(settings.document(), false)
+	defer free()
 	var out *C.drsync_continuous_sync
-	err = withPair(op, source, dest, func(src, dst *C.drsync_cluster) error {
-		sns, free1 := cstr(sourceNS, false)
-		defer free1()
-		dns, free2 := cstr(destNS, false)
-		defer free2()
-		options, free3 := cstr(doc, true)
-		defer free3()
-		set, free4 := cstr(settings.document(), false)
-		defer free4()
-		return call(op, func() C.int {
+	err := newForPair("new continuous sync", source, sourceNS, dest, destNS, opts,
+		func(src, dst *C.drsync_cluster, sns, dns, options *C.char) C.int {
 			return C.drsync_continuous_sync_new(&out, src, sns, dst, dns, options, set)
 		})
-	})
 	if err != nil {
 		return nil, err
 	}

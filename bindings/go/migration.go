@@ -30,23 +30,11 @@ type resultCall func(out **C.drsync_result, m *C.drsync_migration) C.int
 // (docs/options.md: "waitTimeoutSeconds", "workloads", "force", "rollbackOnFailure", ...).
 func NewMigration(source *Cluster, sourceNS string, dest *Cluster, destNS string,
 	opts Options) (*Migration, error) {
-	const op = "new migration"
-	doc, err := opts.document(op)
-	if err != nil {
-		return nil, err
-	}
 	var out *C.drsync_migration
-	err = withPair(op, source, dest, func(src, dst *C.drsync_cluster) error {
-		sns, free1 := cstr(sourceNS, false)
-		defer free1()
-		dns, free2 := cstr(destNS, false)
-		defer free2()
-		options, free3 := cstr(doc, true)
-		defer free3()
-		return call(op, func() C.int {
+	err := newForPair("new migration", source, sourceNS, dest, destNS, opts,
+		func(src, dst *C.drsync_cluster, sns, dns, options *C.char) C.int {
 			return C.drsync_migration_new(&out, src, sns, dst, dns, options)
 		})
-	})
 	if err != nil {
 		return nil, err
 	}

@@ -42,21 +42,11 @@ type NamespaceSync struct {
 // only concern migrations are accepted and ignored.
 func NewNamespaceSync(source *Cluster, sourceNS string, dest *Cluster, destNS string,
 	opts Options) (*NamespaceSync, error) {
-	const op = "new sync"
-	doc, err := opts.document(op)
-	if err != nil {
-		return nil, err
-	}
 	var out *C.drsync_sync
-	err = withPair(op, source, dest, func(src, dst *C.drsync_cluster) error {
-		sns, free1 := cstr(sourceNS, false)
-		defer free1()
-		dns, free2 := cstr(destNS, false)
-		defer free2()
-		options, free3 := cstr(doc, true)
-		defer free3()
-		return call(op, func() C.int { return C.drsync_sync_new(&out, src, sns, dst, dns, options) })
-	})
+	err := newForPair("new sync", source, sourceNS, dest, destNS, opts,
+		func(src, dst *C.drsync_cluster, sns, dns, options *C.char) C.int {
+			return C.drsync_sync_new(&out, src, sns, dst, dns, options)
+		})
 	if err != nil {
 		return nil, err
 	}
