@@ -51,19 +51,8 @@ spec:
 """ % {"secret": SECRET_VALUE}
 
 # A Deployment whose Pods can never be scheduled: a Cutover waiting for it times out.
-STUCK = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: stuck}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: stuck}}
-  template:
-    metadata: {labels: {app: stuck}}
-    spec:
-      nodeSelector: {drsync.io/test-no-such-node: "true"}
-      containers: [{name: stuck, image: busybox:1.36}]
-"""
+STUCK = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures",
+                          "manifests", "stuck-deployment.yaml")).read()
 
 
 def deploy(clusters, ns, manifests=APP):

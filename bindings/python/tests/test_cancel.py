@@ -4,6 +4,7 @@ nothing running is a no-op that reaches no later operation."""
 
 from __future__ import annotations
 
+import os
 import textwrap
 import threading
 import time
@@ -12,24 +13,13 @@ from typing import Any, Callable, Dict, List
 import pytest
 
 import drsync
-from conftest import Kubectl
+from conftest import FIXTURES_DIR, Kubectl
 
 FAST = dict(wait_timeout_seconds=120, gone_timeout_seconds=60)
 
 # A Deployment whose Pods never get ready: no node has the label its nodeSelector asks for.
-STUCK = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: stuck}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: stuck}}
-  template:
-    metadata: {labels: {app: stuck}}
-    spec:
-      nodeSelector: {drsync.io/no-such-node: "true"}
-      containers: [{name: app, image: registry.k8s.io/pause:3.10}]
-"""
+with open(os.path.join(FIXTURES_DIR, "manifests", "stuck-deployment.yaml")) as f:
+    STUCK = f.read()
 
 
 def run_in_thread(fn: Callable[[], Any]) -> Dict[str, Any]:
