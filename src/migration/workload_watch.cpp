@@ -33,7 +33,10 @@ WorkloadWatch::WorkloadWatch(const Cluster& cluster, std::string ns,
     kinds.emplace(w.type.group_resource(), w.type);
   }
   state_->workloads = std::move(workloads);
-  for (const auto& [name, type] : kinds) threads_.emplace_back([this, type] { run(type); });
+  for (const auto& kind : kinds) {
+    const ResourceInfo type = kind.second;  // (clang 14 cannot capture a structured binding)
+    threads_.emplace_back([this, type] { run(type); });
+  }
 }
 
 WorkloadWatch::~WorkloadWatch() {
