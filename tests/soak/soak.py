@@ -177,7 +177,7 @@ webhooks:
   - operations: [CREATE, UPDATE, DELETE]
     apiGroups: ["*"]
     apiVersions: ["*"]
-    resources: ["*", "*/*"]
+    resources: ["*/*"]
     scope: Namespaced
 """
 
@@ -195,6 +195,7 @@ class Faults(threading.Thread):
         self.counts = {name: 0 for name, _, _ in FAULTS}
         self.fault_seconds = 0.0
         self.on_seconds = 0.0
+        self.error = None
 
     def pause(self):
         self.enabled.clear()
@@ -205,6 +206,13 @@ class Faults(threading.Thread):
         self.enabled.set()
 
     def run(self):
+        try:
+            self.loop()
+        except Exception as e:  # noqa: BLE001 - the soak fails on it (Soak.run)
+            self.error = f"the fault thread stopped: {type(e).__name__}: {e}"
+            log(self.error)
+
+    def loop(self):
         names = [f for f in FAULTS for _ in range(f[1])]
         while not self.stopping:
             if not self.enabled.wait(0.2):
@@ -426,6 +434,11 @@ class Soak:
             use_token(self.kubectl[s].binary, path, self.server.setup(s))
             self.clusters[s] = drsync.Cluster.from_kubeconfig(path, **{
                 f"{k}_timeout": v for k, v in TIMEOUTS.items()})
+        for s in SIDES:  # each server fault once, before any cycle: a mistake in one fails here
+            self.server.namespaces = {s: "drsync-soak-check"}
+            for name in ("throttled", "webhook_500"):
+                self.server.on(name, s)
+                self.server.off(name, s)
         self.answers_before = {s: self.server.answers(s) for s in SIDES}
         self.faults = Faults(self.toxi, args.fault_rate, self.rng, self.server)
         self.poller = SplitBrainPoller(self.kubectl)
@@ -528,6 +541,8 @@ class Soak:
         try:
             for cycle in range(self.args.cycles + 1):
                 c0 = time.monotonic()
+                if self.faults.error:
+                    break
                 ns, dns = self.cycle(cycle)
                 self.poller.pair = None
                 for side, n in zip(SIDES, (ns, dns)):
@@ -541,6 +556,8 @@ class Soak:
             self.poller.join(30)
             self.toxi.stop()
         self.problems += [f"split brain: {s}" for s in self.poller.split]
+        if self.faults.error:
+            self.problems.append(self.faults.error)
         return self.summary(time.monotonic() - t0)
 
     def server_answers(self):
