@@ -5,7 +5,9 @@
 
 namespace {
 
-// The token the input carries, when it is long enough to look for in a message.
+// The token the input carries, when it is long enough to look for in a message and occurs in
+// the input only once: a token that is also part of another field ("kind": "ExecCrkdential"
+// with the token "cCrkdential") may show in a message quoting that field.
 std::string token_of(std::string_view in) {
   rapidjson::Document doc;
   if (!fuzz::parse_json(in, doc) || !doc.IsObject()) return {};
@@ -14,7 +16,11 @@ std::string token_of(std::string_view in) {
   auto token = status->value.FindMember("token");
   if (token == status->value.MemberEnd() || !token->value.IsString()) return {};
   std::string t(token->value.GetString(), token->value.GetStringLength());
-  return t.size() >= 8 ? t : std::string();
+  if (t.size() < 8) return {};
+  const auto first = in.find(t);
+  return first != std::string_view::npos && in.find(t, first + 1) == std::string_view::npos
+             ? t
+             : std::string();
 }
 
 }  // namespace
