@@ -28,11 +28,14 @@ when every check held.
 """
 
 import argparse
+import base64
+import http.client
 import json
 import os
 import random
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -115,12 +118,16 @@ FAULTS = [
                        "attributes": {"bytes": 700}}),
     ("stall", 2, {"type": "timeout", "stream": "downstream", "attributes": {"timeout": 0}}),
     ("server_down", 2, None),
-    ("throttled", 2, "server"),
-    ("webhook_500", 2, "server"),
+    ("throttled", 3, "server"),
+    ("webhook_500", 3, "server"),
 ]
 
 # The library's identity in the soak: a ServiceAccount bound to cluster-admin, so API Priority and
 # Fairness can single it out (the admin certificate's group, system:masters, is always exempt).
+# While `throttled` is on, its FlowSchema points at a priority level of a single seat (Kubernetes
+# keeps one even at nominalConcurrencyShares 0) that rejects what does not fit, and a second
+# ServiceAccount of the same FlowSchema (drsync-soak-load) keeps that seat busy with LISTs, as
+# other clients of a small priority level would: the library's requests get the server's 429.
 SOAK_SA = ("kube-system", "drsync-soak")
 SERVER_OBJECTS = """
 apiVersion: v1
@@ -132,6 +139,16 @@ kind: ClusterRoleBinding
 metadata: {name: drsync-soak}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
 subjects: [{kind: ServiceAccount, name: drsync-soak, namespace: kube-system}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: drsync-soak-load, namespace: kube-system}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: drsync-soak-load}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: drsync-soak-load, namespace: kube-system}]
 ---
 apiVersion: flowcontrol.apiserver.k8s.io/v1
 kind: PriorityLevelConfiguration
@@ -152,7 +169,9 @@ spec:
   priorityLevelConfiguration: {name: global-default}
   distinguisherMethod: {type: ByUser}
   rules:
-  - subjects: [{kind: ServiceAccount, serviceAccount: {name: drsync-soak, namespace: kube-system}}]
+  - subjects:
+    - {kind: ServiceAccount, serviceAccount: {name: drsync-soak, namespace: kube-system}}
+    - {kind: ServiceAccount, serviceAccount: {name: drsync-soak-load, namespace: kube-system}}
     resourceRules:
     - {verbs: ["*"], apiGroups: ["*"], resources: ["*"], namespaces: ["*"], clusterScope: true}
     nonResourceRules: [{verbs: ["*"], nonResourceURLs: ["*"]}]
@@ -270,18 +289,65 @@ class Kubectl:
         return json.loads(self("get", kinds, "-n", ns, "-o", "json"))["items"]
 
 
+class SeatLoad:
+    """Threads that keep the soak priority level's seat busy (LISTs of every ConfigMap, as the
+    drsync-soak-load ServiceAccount) and count the 429s they get themselves."""
+
+    def __init__(self, kubeconfig, token, threads=4):
+        text = open(kubeconfig).read()
+        self.host, self.port = re.search(r"server:\s*https://([^\s:/]+):(\d+)", text).groups()
+        ca = base64.b64decode(re.search(r"certificate-authority-data:\s*(\S+)", text).group(1))
+        self.context = ssl.create_default_context(cadata=ca.decode())
+        self.token, self.count = token, threads
+        self.stop_event = threading.Event()
+        self.threads = []
+        self.rejected = 0
+        self.lock = threading.Lock()
+
+    def start(self):
+        self.stop_event.clear()
+        self.threads = [threading.Thread(target=self.loop, daemon=True) for _ in range(self.count)]
+        for t in self.threads:
+            t.start()
+
+    def stop(self):
+        self.stop_event.set()
+        for t in self.threads:
+            t.join(10)
+
+    def loop(self):
+        conn = None
+        while not self.stop_event.is_set():
+            try:
+                conn = conn or http.client.HTTPSConnection(self.host, int(self.port),
+                                                           context=self.context, timeout=5)
+                conn.request("GET", "/api/v1/configmaps",
+                             headers={"Authorization": f"Bearer {self.token}"})
+                r = conn.getresponse()
+                r.read()
+                if r.status == 429:
+                    with self.lock:
+                        self.rejected += 1
+            except (OSError, http.client.HTTPException):
+                conn = None
+
+
 class ServerFaults:
     """The API servers' own 429s and 500s, turned on and off with the admin kubectl."""
 
     def __init__(self, kubectl):
         self.kubectl = kubectl
         self.namespaces = {}  # side -> the cycle's namespace there
+        self.load = {}  # side -> SeatLoad
 
     def setup(self, side):
         """The soak's ServiceAccount, its FlowSchema and the seatless priority level; returns a
         token of the ServiceAccount for the library."""
         k = self.kubectl[side]
         k("apply", "-f", "-", stdin=SERVER_OBJECTS)
+        load_token = k("create", "token", "drsync-soak-load", "-n", SOAK_SA[0],
+                       "--duration=12h").strip()
+        self.load[side] = SeatLoad(k.kubeconfig, load_token)
         return k("create", "token", SOAK_SA[1], "-n", SOAK_SA[0], "--duration=12h").strip()
 
     def on(self, name, side):
@@ -289,6 +355,7 @@ class ServerFaults:
         if name == "throttled":
             k("patch", "flowschema", "drsync-soak", "--type=merge", "-p",
               '{"spec": {"priorityLevelConfiguration": {"name": "drsync-soak-no-seats"}}}')
+            self.load[side].start()
         else:
             k("apply", "-f", "-", stdin=FAILING_WEBHOOK.format(namespaces=self.namespaces[side]))
 
@@ -298,6 +365,7 @@ class ServerFaults:
         for attempt in range(10):
             try:
                 if name == "throttled":
+                    self.load[side].stop()
                     k("patch", "flowschema", "drsync-soak", "--type=merge", "-p",
                       '{"spec": {"priorityLevelConfiguration": {"name": "global-default"}}}')
                 else:
@@ -440,6 +508,8 @@ class Soak:
                 self.server.on(name, s)
                 self.server.off(name, s)
         self.answers_before = {s: self.server.answers(s) for s in SIDES}
+        for s in SIDES:
+            self.server.load[s].rejected = 0
         self.faults = Faults(self.toxi, args.fault_rate, self.rng, self.server)
         self.poller = SplitBrainPoller(self.kubectl)
         self.reference = None
@@ -566,6 +636,9 @@ class Soak:
         for side in SIDES:
             now = self.server.answers(side)
             out[side] = {code: now[code] - self.answers_before[side][code] for code in now}
+            # The 429s the seat load got itself are not the library's.
+            out[side]["429_to_the_seat_load"] = self.server.load[side].rejected
+            out[side]["429"] -= self.server.load[side].rejected
         return out
 
     def summary(self, seconds):
