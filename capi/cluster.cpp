@@ -8,8 +8,8 @@ extern "C" {
 int drsync_cluster_open(drsync_cluster** out, const char* kubeconfig_path, const char* context) {
   return guarded([&]() -> int {
     reset_out(out, "drsync_cluster_open");
-    *out = new drsync_cluster{drsync::Cluster::from_kubeconfig(
-        kubeconfig_path ? kubeconfig_path : "", context ? context : "")};
+    *out = new drsync_cluster(drsync::Cluster::from_kubeconfig(
+        kubeconfig_path ? kubeconfig_path : "", context ? context : ""));
     return DRSYNC_OK;
   });
 }
@@ -17,7 +17,7 @@ int drsync_cluster_open(drsync_cluster** out, const char* kubeconfig_path, const
 int drsync_cluster_open_in_cluster(drsync_cluster** out) {
   return guarded([&]() -> int {
     reset_out(out, "drsync_cluster_open_in_cluster");
-    *out = new drsync_cluster{drsync::Cluster::in_cluster()};
+    *out = new drsync_cluster(drsync::Cluster::in_cluster());
     return DRSYNC_OK;
   });
 }
@@ -41,7 +41,7 @@ int drsync_cluster_set_timeouts(drsync_cluster* cluster, int64_t connect_ms, int
 }
 
 const char* drsync_cluster_server(const drsync_cluster* cluster) {
-  return cluster ? cluster->cluster.server().c_str() : nullptr;
+  return cluster ? cluster->server.c_str() : nullptr;
 }
 
 void drsync_cluster_free(drsync_cluster* cluster) {

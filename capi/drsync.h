@@ -203,7 +203,8 @@ DRSYNC_EXTERN(int) drsync_cluster_open_in_cluster(drsync_cluster** out);
 DRSYNC_EXTERN(int)
 drsync_cluster_set_timeouts(drsync_cluster* cluster, int64_t connect_ms, int64_t attempt_ms,
                             int64_t call_ms);
-/* The API server URL. Owned by the cluster. */
+/* The API server URL. Owned by the cluster; valid until drsync_cluster_free (also across
+ * drsync_cluster_set_timeouts). */
 DRSYNC_EXTERN(const char*) drsync_cluster_server(const drsync_cluster* cluster);
 DRSYNC_EXTERN(void) drsync_cluster_free(drsync_cluster* cluster);
 

@@ -48,7 +48,11 @@ class drsync_running {
 };
 
 struct drsync_cluster {
+  explicit drsync_cluster(drsync::Cluster c) : cluster(std::move(c)), server(cluster.server()) {}
   drsync::Cluster cluster;
+  // drsync_cluster_server's string: the handle's own, so drsync_cluster_set_timeouts (which
+  // replaces `cluster`) leaves a pointer the caller holds valid.
+  const std::string server;
 };
 
 struct drsync_result {
