@@ -42,8 +42,13 @@ bool class_match(std::string_view cls, char c) {  // cls is "[...]" as delimited
   return hit != negate;
 }
 
+// More would make a pattern a way to spend time and memory: {a,b}{c,d}... doubles with each group.
+constexpr std::size_t kMaxAlternatives = 256;
+
 // Expands the first top-level {a,b} of each pattern until none is left.
 void expand(const std::string& p, std::vector<std::string>& out) {
+  if (out.size() >= kMaxAlternatives)
+    bad("more than " + std::to_string(kMaxAlternatives) + " alternatives from '{...}'");
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p[i] == '\\') {
       ++i;
@@ -76,37 +81,57 @@ void expand(const std::string& p, std::vector<std::string>& out) {
   out.push_back(p);
 }
 
-bool match_here(std::string_view p, std::string_view t, char sep) {
-  while (!p.empty()) {
-    switch (p[0]) {
-      case '*': {
-        const bool any = p.size() > 1 && p[1] == '*';
-        const std::string_view rest = p.substr(any ? 2 : 1);
-        for (std::size_t n = 0;; ++n) {
-          if (match_here(rest, t.substr(n), sep)) return true;
-          if (n == t.size() || (!any && sep && t[n] == sep)) return false;
-        }
-      }
-      case '?':
-        if (t.empty() || (sep && t[0] == sep)) return false;
-        p.remove_prefix(1), t.remove_prefix(1);
-        break;
-      case '[': {
-        const std::size_t end = class_end(p, 0);
-        if (t.empty() || (sep && t[0] == sep) || !class_match(p.substr(0, end), t[0])) return false;
-        p.remove_prefix(end), t.remove_prefix(1);
-        break;
-      }
-      case '\\':
-        p.remove_prefix(1);
-        [[fallthrough]];
-      default:
-        if (t.empty() || p.empty() || p[0] != t[0]) return false;
-        p.remove_prefix(1), t.remove_prefix(1);
-    }
+// Matches p against t. Each (pattern position, text position) is decided once, so a pattern
+// with many '*' costs |p| x |t| steps at most instead of backtracking exponentially.
+class Matcher {
+ public:
+  Matcher(std::string_view p, std::string_view t, char sep)
+      : p_(p), t_(t), sep_(sep), memo_((p.size() + 1) * (t.size() + 1), -1) {}
+  bool at(std::size_t pi, std::size_t ti) {
+    signed char& m = memo_[pi * (t_.size() + 1) + ti];
+    if (m < 0) m = from(pi, ti) ? 1 : 0;
+    return m == 1;
   }
-  return t.empty();
-}
+
+ private:
+  bool stops(std::size_t ti) const { return ti == t_.size() || (sep_ && t_[ti] == sep_); }
+
+  bool from(std::size_t pi, std::size_t ti) {
+    while (pi < p_.size()) {
+      switch (p_[pi]) {
+        case '*': {
+          const bool any = pi + 1 < p_.size() && p_[pi + 1] == '*';
+          const std::size_t rest = pi + (any ? 2 : 1);
+          for (std::size_t n = ti;; ++n) {
+            if (at(rest, n)) return true;
+            if (n == t_.size() || (!any && sep_ && t_[n] == sep_)) return false;
+          }
+        }
+        case '?':
+          if (stops(ti)) return false;
+          ++pi, ++ti;
+          break;
+        case '[': {
+          const std::size_t end = class_end(p_, pi);
+          if (stops(ti) || !class_match(p_.substr(pi, end - pi), t_[ti])) return false;
+          pi = end, ++ti;
+          break;
+        }
+        case '\\':
+          ++pi;
+          [[fallthrough]];
+        default:
+          if (ti == t_.size() || pi >= p_.size() || p_[pi] != t_[ti]) return false;
+          ++pi, ++ti;
+      }
+    }
+    return ti == t_.size();
+  }
+
+  std::string_view p_, t_;
+  char sep_;
+  std::vector<signed char> memo_;
+};
 
 }  // namespace
 
@@ -130,7 +155,7 @@ Glob Glob::compile(std::string_view pattern, char separator) {
 bool Glob::match(std::string_view text) const {
   if (literal_) return text == alternatives_.front();
   for (const auto& p : alternatives_) {
-    if (match_here(p, text, sep_)) return true;
+    if (Matcher(p, text, sep_).at(0, 0)) return true;
   }
   return false;
 }

@@ -10,6 +10,7 @@
 #include "drsync/object.hpp"
 #include "drsync/transform.hpp"
 #include "drsync/yaml.hpp"
+#include "transform/glob.hpp"
 
 using namespace drsync;
 
@@ -547,4 +548,22 @@ TEST_CASE("modifiers: a repeat count over 1000 is refused, as RE2 does (fuzz fin
                                          "- conditions: {groupResource: pods, resourceNameRegex: "
                                          "'^web-[0-9]{1,1000}$|\\{99999\\}'}\n"
                                          "  mergePatches: [{patchData: '{}'}]\n"));
+}
+
+TEST_CASE("globs: many alternatives are refused, many stars match in bounded time",
+          "[unit][modifiers]") {
+  using drsync::detail::Glob;
+  // Nine {a,b} groups would expand to 512 patterns (fuzz finding: a timeout).
+  std::string braces;
+  for (int i = 0; i < 9; ++i) braces += "{a,b}";
+  CHECK_THROWS_WITH(Glob::compile(braces, '.'), Catch::Contains("more than 256 alternatives"));
+  CHECK(Glob::compile("{a,b}{c,d}", '.').match("bd"));
+  // 30 stars against 200 characters that almost match: backtracking would never end.
+  std::string stars;
+  for (int i = 0; i < 30; ++i) stars += "a*";
+  const std::string text(200, 'a');
+  CHECK_FALSE(Glob::compile(stars + "b", '\0').match(text));
+  CHECK(Glob::compile(stars, '\0').match(text));
+  CHECK(Glob::compile("**.apps", '.').match("deployments.apps"));
+  CHECK_FALSE(Glob::compile("*.apps", '.').match("x.deployments.apps"));
 }
