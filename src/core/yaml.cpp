@@ -4,6 +4,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -18,6 +19,34 @@ namespace drsync {
 namespace {
 
 using rapidjson::Value;
+
+std::pair<char32_t, std::size_t> utf8_decode(const unsigned char* p, std::size_t left);
+
+// yaml-cpp 0.7 decodes the double-quoted escapes \N (U+0085) and \_ (U+00A0) to the single bytes
+// 0x85 and 0xA0, which are not UTF-8 (fuzz finding: written back, the YAML did not read). The
+// text was checked to be UTF-8 before parsing, so any such byte in a scalar comes from them.
+std::string utf8_escapes(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  if (std::none_of(p, p + s.size(), [](unsigned char c) { return c >= 0x80; })) return s;
+  std::string out;
+  out.reserve(s.size() + 2);
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = utf8_decode(p + i, s.size() - i).second;
+    if (n == 0 && (p[i] == 0x85 || p[i] == 0xA0)) {
+      out += '\xC2';
+      out += static_cast<char>(p[i++]);
+      continue;
+    }
+    n = n == 0 ? 1 : n;
+    out.append(s, i, n);
+    i += n;
+  }
+  return out;
+}
+
+Value yaml_string(const std::string& s, Object::Allocator& a) {
+  return json_string(utf8_escapes(s), a);
+}
 
 bool is_null_scalar(const std::string& s) {
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
@@ -49,7 +78,7 @@ Value plain_scalar(const std::string& s, Object::Allocator& a) {
              s == ".NaN") {
     // JSON has no infinities or NaN: keep the text.
   }
-  return json_string(s, a);
+  return yaml_string(s, a);
 }
 
 Value convert(const YAML::Node& n, Object::Allocator& a) {
@@ -67,7 +96,7 @@ Value convert(const YAML::Node& n, Object::Allocator& a) {
       if (tag == "?" || tag == kCore + "null" || tag == kCore + "bool" || tag == kCore + "int" ||
           tag == kCore + "float")
         return plain_scalar(s, a);
-      return json_string(s, a);
+      return yaml_string(s, a);
     }
     case YAML::NodeType::Sequence: {
       Value arr(rapidjson::kArrayType);
@@ -79,7 +108,7 @@ Value convert(const YAML::Node& n, Object::Allocator& a) {
       Value obj(rapidjson::kObjectType);
       for (const auto& kv : n) {
         std::string key = kv.first.Scalar();
-        Value k = json_string(key, a);
+        Value k = yaml_string(key, a);
         auto existing = obj.FindMember(k);
         if (existing != obj.MemberEnd()) {
           existing->value = convert(kv.second, a);  // last duplicate key wins, like kubectl

@@ -187,3 +187,14 @@ TEST_CASE("a CR in a key or a value is written escaped, not as a line break (fuz
   CHECK(yaml.find('\r') == std::string::npos);
   CHECK(parse_yaml(yaml).json() == o.json());
 }
+
+TEST_CASE("the escapes \\N and \\_ read as UTF-8 and round-trip (fuzz finding)", "[yaml]") {
+  // yaml-cpp 0.7 alone gives the bytes 0x85 and 0xA0, which are not UTF-8.
+  Object o = parse_yaml("a: \"x\\Ny\\_z\"\n\"k\\N\": 1\n");
+  CHECK(std::string(o.find("/a")->GetString()) == "x\xC2\x85y\xC2\xA0z");
+  CHECK(o.json().HasMember("k\xC2\x85"));
+  CHECK(parse_yaml(to_yaml(o.json())).json() == o.json());
+  // Text that already is UTF-8 is unchanged.
+  CHECK(std::string(parse_yaml("b: \"\xC2\xA0é\\L\"\n").find("/b")->GetString()) ==
+        "\xC2\xA0\xC3\xA9\xE2\x80\xA8");
+}
