@@ -9,6 +9,8 @@ import hashlib
 import json
 import os
 import stat
+import subprocess
+import sys
 import time
 
 import pytest
@@ -410,3 +412,21 @@ def test_a_volume_hook_copies_each_pvc_pair_instead_of_the_mover(
         assert [c.from_pvc for c in calls[4:]] == ["data-db-0"]
         assert any("data: copied before this run was interrupted" in w for w in again.warnings)
     assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []
+
+
+def test_storage_failover_example_hands_each_pvc_pair_to_the_hook(bare_app, clusters_dir,
+                                                                  kubectl_dest) -> None:
+    """examples/python/storage_failover.py, run as a user would."""
+    ns, _ = bare_app
+    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+    path = os.path.join(repo, "examples", "python", "storage_failover.py")
+    assert sum(1 for line in open(path)) < 60
+    env = dict(os.environ, PYTHONPATH=os.path.join(repo, "bindings", "python"))
+    p = subprocess.run([sys.executable, path, os.path.join(clusters_dir, "source.kubeconfig"),
+                        os.path.join(clusters_dir, "dest.kubeconfig"), ns, ns + "-dr"],
+                       env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    for pvc in ("data", "data-db-0"):
+        assert f"promote {ns}/{pvc} -> {ns}-dr/{pvc}" in p.stdout
+        assert f"volume {pvc}: ok: copied by the volume hook" in p.stdout
+    assert kubectl_dest.exists("-n", ns + "-dr", "pvc", "data")
