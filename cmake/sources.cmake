@@ -58,6 +58,7 @@ set(DRSYNC_LIBRARY_SOURCES
     src/rest/curl_global.cpp
     src/rest/discovery.cpp
     src/rest/easy_setup.cpp
+    src/rest/list_page.cpp
     src/rest/probe.cpp
     src/rest/rest_request.cpp
     src/rest/retry_policy.cpp
@@ -150,6 +151,7 @@ set(DRSYNC_UNIT_TEST_SOURCES
     tests/unit/test_journal.cpp
     tests/unit/test_kubeconfig.cpp
     tests/unit/test_ledger.cpp
+    tests/unit/test_list_page.cpp
     tests/unit/test_mover.cpp
     tests/unit/test_object_yaml.cpp
     tests/unit/test_options.cpp

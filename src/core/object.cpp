@@ -7,6 +7,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstddef>
+#include <memory>
 #include <string>
 
 #include "drsync/error.hpp"
@@ -53,8 +55,27 @@ Object Object::parse(std::string_view json) {
   return Object(std::move(doc), v);
 }
 
+namespace {
+
+// A document with a pool of small chunks of its own. RapidJSON's default pool starts with a 64 KiB
+// chunk, most of it unused by a copy of a 1 KiB ConfigMap; a sync holds a copy of every object it
+// writes, so that slack was most of its memory.
+struct CompactDocument {
+  static constexpr std::size_t kChunk = 1024;
+  CompactDocument() : pool(kChunk), doc(&pool) {}
+  Object::Allocator pool;  // declared first: outlives the document that allocates from it
+  rapidjson::Document doc;
+};
+
+std::shared_ptr<rapidjson::Document> compact_document() {
+  auto owner = std::make_shared<CompactDocument>();
+  return {owner, &owner->doc};  // shares ownership of the pool with the document
+}
+
+}  // namespace
+
 Object Object::copy_of(const Value& value) {
-  auto doc = std::make_shared<rapidjson::Document>();
+  auto doc = compact_document();
   doc->CopyFrom(value, doc->GetAllocator());
   Value* v = doc.get();
   return Object(std::move(doc), v);

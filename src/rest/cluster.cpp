@@ -9,6 +9,7 @@
 
 #include "drsync/cluster.hpp"
 #include "rest/cluster_impl.hpp"
+#include "rest/list_page.hpp"
 #include "rest/status_error.hpp"
 #include "rest/verbs.hpp"
 
@@ -134,10 +135,10 @@ void stamp_item_types(rapidjson::Document& doc, std::vector<Object>& out,
 }
 
 // Adds one LIST page's items to `result`; returns the continue token ("" on the last page).
-std::string add_page(ObjectList& result, const std::string& body, const RestRequest& req) {
+std::string add_page(ObjectList& result, const std::string& body, const RestRequest& req,
+                     bool without_managed_fields) {
   auto doc = std::make_shared<rapidjson::Document>();
-  doc->Parse(body.data(), body.size());
-  if (doc->HasParseError() || !doc->IsObject()) {
+  if (!detail::parse_list_page(*doc, body, without_managed_fields) || !doc->IsObject()) {
     throw Error(Errc::server_error, req.describe() + ": unparseable response");
   }
   stamp_item_types(*doc, result.items, doc);
@@ -173,7 +174,7 @@ ObjectList Cluster::list(const ResourceInfo& r, std::string_view ns,
       continue;
     }
     req.check(resp);
-    continue_token = add_page(result, resp.body, req);
+    continue_token = add_page(result, resp.body, req, options.without_managed_fields);
     if (continue_token.empty()) break;
   }
   return result;

@@ -18,6 +18,13 @@ std::optional<ResourceInfo> rbac_type(const Cluster& c, std::string_view resourc
   return std::nullopt;
 }
 
+// Every LIST of a sync: pages of 500, without the managedFields nobody reads.
+ListOptions sync_list_options() {
+  ListOptions o;
+  o.without_managed_fields = true;
+  return o;
+}
+
 bool serves(const std::vector<ResourceInfo>& served, const ResourceInfo& r) {
   return std::any_of(served.begin(), served.end(), [&](const ResourceInfo& d) {
     return d.group == r.group && d.resource == r.resource;
@@ -53,7 +60,7 @@ Snapshot Lister::select(const SyncOptions& options) const {
 }
 
 void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems) const {
-  ListOptions source_options;
+  ListOptions source_options = sync_list_options();
   source_options.label_selector = options.label_selector;
   std::vector<std::future<ObjectList>> source_lists, dest_lists;
   for (const auto& t : snap.types) {
@@ -61,9 +68,11 @@ void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems
     source_lists.push_back(std::async(std::launch::async, [this, r, source_options] {
       return source_.list(r, source_ns_, source_options);
     }));
-    dest_lists.push_back(t.dest_served ? std::async(std::launch::async,
-                                                    [this, r] { return dest_.list(r, dest_ns_); })
-                                       : std::future<ObjectList>());
+    dest_lists.push_back(
+        t.dest_served
+            ? std::async(std::launch::async,
+                         [this, r] { return dest_.list(r, dest_ns_, sync_list_options()); })
+            : std::future<ObjectList>());
   }
   for (size_t i = 0; i < snap.types.size(); ++i) {
     TypeListing& t = snap.types[i];
@@ -88,15 +97,18 @@ void Lister::list_cluster(Snapshot& snap, const SyncOptions& options, Problems& 
   c.roles.type = SelectedType{*roles, 2, false};
   c.bindings.type = SelectedType{*bindings, 3, false};
   const char* side = "source";
+  const ListOptions all = sync_list_options();
   try {
-    c.bindings.source = source_.list(*bindings, "");
+    c.bindings.source = source_.list(*bindings, "", all);
     bool any =
         std::any_of(c.bindings.source.items.begin(), c.bindings.source.items.end(),
                     [&](const Object& b) { return binds_service_account_of(b, source_ns_); });
     if (!any && !options.prune) return;
-    auto source_roles = std::async(std::launch::async, [&] { return source_.list(*roles, ""); });
-    auto dest_roles = std::async(std::launch::async, [&] { return dest_.list(*roles, ""); });
-    auto dest_bindings = std::async(std::launch::async, [&] { return dest_.list(*bindings, ""); });
+    auto source_roles =
+        std::async(std::launch::async, [&] { return source_.list(*roles, "", all); });
+    auto dest_roles = std::async(std::launch::async, [&] { return dest_.list(*roles, "", all); });
+    auto dest_bindings =
+        std::async(std::launch::async, [&] { return dest_.list(*bindings, "", all); });
     c.roles.source = source_roles.get();
     side = "destination";
     c.roles.dest = dest_roles.get();
@@ -119,7 +131,7 @@ void Lister::list_newly_served(Snapshot& snapshot) const {
   for (auto& t : snapshot.types) {
     if (t.dest_served || !serves(dest_types, t.type.info)) continue;
     t.dest_served = true;
-    t.dest = dest_.list(t.type.info, dest_ns_);
+    t.dest = dest_.list(t.type.info, dest_ns_, sync_list_options());
   }
 }
 

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <set>
 
 #include "sync/cluster_deps.hpp"
 #include "sync/drift.hpp"
@@ -32,6 +31,17 @@ bool Plan::any(Action a) const {
 
 Planner::Planner(PlanContext context) : ctx_(std::move(context)) {}
 
+namespace {
+
+// A plan holds an object's bodies only until they are written: the desired object for a create
+// or an update, the live one an update is made from. Anything else keeps its name and outcome.
+void keep_only_what_is_written(PlannedObject& p, const Object* live) {
+  if (p.action == Action::Update && live) p.live = live->clone();
+  if (!p.is_write()) p.desired = Object();
+}
+
+}  // namespace
+
 Object Planner::desired_for(const Object& source, const SelectedType& type) {
   Object desired = source.clone();
   ctx_.transform.group_resource = type.info.group_resource();
@@ -53,7 +63,6 @@ Object Planner::desired_for(const Object& source, const SelectedType& type) {
 // ServiceAccount) is updated unless its hash is the same; another drsync source's is a conflict;
 // anything else follows the unmanaged policy.
 void Planner::classify(PlannedObject& p, const Object& live, Problems& problems) const {
-  p.live = live.clone();
   const bool ours = live.label(kSourceIdLabel) == ctx_.source_id;
   const bool same =
       live.annotation(kContentHashAnnotation) == p.desired.annotation(kContentHashAnnotation);
@@ -119,29 +128,37 @@ PlannedObject Planner::plan_object(const SelectedType& type, const Object* sourc
   } else {
     p.action = Action::Create;
   }
+  keep_only_what_is_written(p, live);
   return p;
 }
 
-Plan Planner::plan(const Snapshot& snapshot, Problems& problems) {
-  const SkipContext skip = skip_context(snapshot);
-  Plan plan;
-  for (const auto& t : snapshot.types) {
-    std::map<std::string_view, const Object*> live_by_name;
-    for (const auto& o : t.dest.items) live_by_name[o.name()] = &o;
-    std::set<std::string_view> in_source;
-    for (const auto& item : t.source.items) {
-      in_source.insert(item.name());
-      auto live = live_by_name.find(item.name());
-      const Object* l = live == live_by_name.end() ? nullptr : live->second;
-      plan.objects.push_back(plan_object(t.type, &item, l, skip, problems));
-    }
-    if (!ctx_.options->prune) continue;
+// One type: every source object, then (pruning) the destination's objects the source no longer
+// has. Each source item is released once planned, so a LIST page's document is freed as soon as
+// its last item is; the type's destination listing is released at the end.
+void Planner::plan_type(TypeListing& t, const SkipContext& skip, Plan& plan, Problems& problems) {
+  std::map<std::string_view, const Object*> live_by_name;
+  for (const auto& o : t.dest.items) live_by_name[o.name()] = &o;
+  for (auto& item : t.source.items) {
+    auto live = live_by_name.find(item.name());
+    const Object* l = live == live_by_name.end() ? nullptr : live->second;
+    plan.objects.push_back(plan_object(t.type, &item, l, skip, problems));
+    if (l) live_by_name.erase(live);
+    Object released = std::move(item);
+  }
+  if (ctx_.options->prune) {
     for (const auto& [name, live] : live_by_name) {
-      if (in_source.count(name)) continue;
       PlannedObject p = plan_object(t.type, nullptr, live, skip, problems);
       if (p.action == Action::Prune) plan.objects.push_back(std::move(p));
     }
   }
+  t.source.items = std::vector<Object>();
+  t.dest.items = std::vector<Object>();
+}
+
+Plan Planner::plan(Snapshot& snapshot, Problems& problems) {
+  const SkipContext skip = skip_context(snapshot);
+  Plan plan;
+  for (auto& t : snapshot.types) plan_type(t, skip, plan, problems);
   const ClusterPlanInput cluster{ctx_.transform.source_namespace, ctx_.transform.dest_namespace,
                                  ctx_.options->prune, ctx_.transform.modifiers};
   plan_cluster_objects(snapshot.cluster, cluster, plan, problems);

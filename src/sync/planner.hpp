@@ -27,7 +27,8 @@ class Planner {
  public:
   explicit Planner(PlanContext context);
 
-  Plan plan(const Snapshot& snapshot, Problems& problems);
+  // Consumes the snapshot's object listings (released type by type as they are planned).
+  Plan plan(Snapshot& snapshot, Problems& problems);
   // One object: `source` null means it is gone from the source (a prune when pruning and ours,
   // else Unchanged); `live` null means the destination has none. The watch-driven sync plans
   // every event through this.
@@ -38,6 +39,7 @@ class Planner {
 
  private:
   void classify(PlannedObject& p, const Object& live, Problems& problems) const;
+  void plan_type(TypeListing& t, const SkipContext& skip, Plan& plan, Problems& problems);
 
   PlanContext ctx_;
 };

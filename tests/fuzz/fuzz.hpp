@@ -112,12 +112,30 @@ inline bool has_lone_low_surrogate(std::string_view in) {
   return false;
 }
 
-// JSON as the API server sends it: valid UTF-8 (lone surrogate escapes included) and no duplicate
-// member names (see above).
+// Whether a number anywhere in `v` is infinite: RapidJSON 1.1 refuses 1e309 but reads 2e308
+// (and 20000000001600e299) as infinity, which no JSON writer can write back (the library's
+// to_json refuses it with Errc::invalid_argument). Go never writes such a number.
+inline bool has_infinite_number(const rapidjson::Value& v) {
+  if (v.IsDouble()) return !std::isfinite(v.GetDouble());
+  if (v.IsArray()) {
+    for (const auto& item : v.GetArray()) {
+      if (has_infinite_number(item)) return true;
+    }
+  }
+  if (v.IsObject()) {
+    for (const auto& m : v.GetObject()) {
+      if (has_infinite_number(m.value)) return true;
+    }
+  }
+  return false;
+}
+
+// JSON as the API server sends it: valid UTF-8 (lone surrogate escapes included), no duplicate
+// member names and every number within a double's range (see above).
 inline bool parse_json(std::string_view in, rapidjson::Document& doc) {
   if (has_lone_low_surrogate(in)) return false;
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(in.data(), in.size());
-  return !doc.HasParseError() && !has_duplicate_keys(doc);
+  return !doc.HasParseError() && !has_duplicate_keys(doc) && !has_infinite_number(doc);
 }
 
 // Deep equality where doubles may differ in the last place: RapidJSON's default number parser
