@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <future>
 #include <map>
 #include <thread>
@@ -136,13 +137,16 @@ RestRequest Applier::write_request(const PlannedObject& p) const {
   WriteOptions write;
   write.dry_run = ctx_.options->dry_run;
   switch (p.action) {
-    case Action::Create:
-      return dest_.request(Verb::Create)
-          .resource(r)
-          .in_namespace(dest_ns_)
-          .name(p.name)
-          .body(p.desired)
-          .options(write);
+    case Action::Create: {
+      RestRequest req = dest_.request(Verb::Create);
+      req.resource(r).in_namespace(dest_ns_).name(p.name).options(write);
+      if (p.desired_json.empty()) {
+        req.body(p.desired);
+      } else {
+        req.body(p.desired_json);
+      }
+      return req;
+    }
     case Action::Update: {
       RestRequest req = dest_.request(p.merge_only ? Verb::Patch : Verb::Update);
       req.resource(r).in_namespace(dest_ns_).name(p.name).options(write);
@@ -167,25 +171,41 @@ RestRequest Applier::write_request(const PlannedObject& p) const {
   }
 }
 
+// Writes go out through a sliding window of twice the sync's concurrency: a request's body is
+// made shortly before it is sent and dropped with its answer, and a written object's bodies are
+// dropped then too, so a sync never holds every request of a tier at once.
 void Applier::send_round(std::vector<Write>& writes) {
-  std::vector<std::pair<Write*, std::future<Response>>> inflight;
+  const std::size_t window = 2 * static_cast<std::size_t>(std::max(1, ctx_.options->concurrency));
+  std::deque<std::pair<Write*, std::future<Response>>> inflight;
   for (auto& w : writes) {
     if (w.step != Step::Send) continue;
+    if (inflight.size() >= window) {
+      receive(*inflight.front().first, inflight.front().second);
+      inflight.pop_front();
+    }
     w.request = write_request(*w.p);
     inflight.emplace_back(&w, w.request->start());
   }
-  for (auto& [w, future] : inflight) {
-    try {
-      on_response(*w, future.get());
-    } catch (const Error& e) {
-      if (w->p->action == Action::Create && outcome_unknown(e) && !ctx_.options->dry_run) {
-        w->error = e;  // it may have been created: look before sending it again
-        w->unanswered = true;
-        w->step = Step::Reread;
-        continue;
-      }
-      w->fail(e, fmt::format("{}: {}", w->p->label(), e.what()));
+  for (auto& [w, future] : inflight) receive(*w, future);
+}
+
+void Applier::receive(Write& w, std::future<Response>& answer) const {
+  try {
+    on_response(w, answer.get());
+  } catch (const Error& e) {
+    if (w.p->action == Action::Create && outcome_unknown(e) && !ctx_.options->dry_run) {
+      w.error = e;  // it may have been created: look before sending it again
+      w.unanswered = true;
+      w.step = Step::Reread;
+    } else {
+      w.fail(e, fmt::format("{}: {}", w.p->label(), e.what()));
     }
+  }
+  w.request.reset();
+  if (w.step == Step::Done) {
+    w.p->desired = Object();
+    w.p->desired_json = std::string();
+    w.p->live.reset();
   }
 }
 
@@ -242,6 +262,7 @@ void Applier::reread_round(std::vector<Write>& writes) {
   for (auto& [w, get, future] : inflight) {
     PlannedObject& p = *w->p;
     try {
+      p.unpack_desired();
       Response r = future.get();
       if (!r.ok() && r.status != 404) get.check(r);
       std::optional<Object> fresh;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <functional>
+#include <future>
 #include <string>
 
 #include "drsync/cluster.hpp"
@@ -45,6 +46,8 @@ class Applier {
  private:
   void apply_tier(std::vector<Write>& writes, Problems& problems);
   void send_round(std::vector<Write>& writes);
+  // Reads one write's answer; a written object's bodies are released.
+  void receive(Write& w, std::future<Response>& answer) const;
   void reread_round(std::vector<Write>& writes);
   void recreate_round(std::vector<Write>& writes);
   RestRequest write_request(const PlannedObject& p) const;

@@ -131,6 +131,7 @@ SyncResult NamespaceSync::Impl::execute(bool apply, detail::Listing* listing) {
   } else {
     for (auto& p : plan.objects) {
       if (p.action != Action::Create && p.action != Action::Update) continue;
+      p.unpack_desired();
       p.diff = detail::unified_diff(p.live ? &*p.live : nullptr, p.desired, p.label());
     }
   }

@@ -47,12 +47,25 @@ struct PlannedObject {
   std::string message;  // why: skips, conflicts, errors, adoption, recreation
   Errc error = Errc::ok;
   Object desired;
+  std::string desired_json;  // a create's desired object as JSON until written (see pack_desired)
   std::optional<Object> live;
   bool merge_only = false;  // merged into the live object, never replaced (default ServiceAccount)
   bool releases = false;    // cluster-scoped: this update only drops the namespace from its users
   std::string diff;         // plan() only
 
   std::string label() const { return type->info.group_resource() + "/" + name; }
+  // A create that waits for its write keeps its desired object as JSON text, about a third of
+  // the parsed object's memory; unpack_desired() parses it back for a step that needs the object
+  // (an AlreadyExists turned into an update, a plan's diff).
+  void pack_desired() {
+    desired_json = desired.to_json();
+    desired = Object();
+  }
+  void unpack_desired() {
+    if (desired_json.empty()) return;
+    desired = Object::parse(desired_json);
+    desired_json = std::string();
+  }
   bool is_write() const noexcept {
     return action == Action::Create || action == Action::Update || action == Action::Prune;
   }

@@ -34,10 +34,21 @@ Planner::Planner(PlanContext context) : ctx_(std::move(context)) {}
 namespace {
 
 // A plan holds an object's bodies only until they are written: the desired object for a create
-// or an update, the live one an update is made from. Anything else keeps its name and outcome.
-void keep_only_what_is_written(PlannedObject& p, const Object* live) {
+// (as JSON text) or an update, the live one an update is made from. Anything else keeps its name
+// and outcome.
+void keep_only_what_is_written(PlannedObject& p, const Object* live, Problems& problems) {
   if (p.action == Action::Update && live) p.live = live->clone();
   if (!p.is_write()) p.desired = Object();
+  if (p.action != Action::Create || p.merge_only) return;
+  try {
+    p.pack_desired();
+  } catch (const Error& e) {  // not writable as JSON (a number beyond a double's range)
+    p.action = Action::Error;
+    p.error = e.code();
+    p.message = fmt::format("{}: {}", p.label(), e.what());
+    problems.error(e.code(), p.message);
+    p.desired = Object();
+  }
 }
 
 }  // namespace
@@ -128,7 +139,7 @@ PlannedObject Planner::plan_object(const SelectedType& type, const Object* sourc
   } else {
     p.action = Action::Create;
   }
-  keep_only_what_is_written(p, live);
+  keep_only_what_is_written(p, live, problems);
   return p;
 }
 
