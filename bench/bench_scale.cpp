@@ -6,6 +6,8 @@
 // of its own (so its peak RSS is the sync's, not the generator's): the first Stage
 // (NamespaceSync::run), and a no-op re-Stage. Prints time, time per object, the peak RSS
 // (VmHWM) and its growth over the child's start, and the growth per byte of the namespace's JSON.
+// A Stage of an empty namespace first measures the growth every sync has whatever its size (TLS,
+// HTTP/2, discovery, threads); the last column is the growth above it, per object.
 // With --kubectl, the baseline users compare first: kubectl get -o json | strip | kubectl apply
 // --server-side into another namespace, over the --baseline-size namespace.
 #include <drsync/cluster.hpp>
@@ -160,11 +162,15 @@ Run run_child(const char* self, const std::string& src_cfg, const std::string& d
   return r;
 }
 
-void row(const std::string& what, int n, const Run& r, std::size_t json) {
+// `fixed_kib`: the growth of a Stage of an empty namespace.
+void row(const std::string& what, int n, const Run& r, std::size_t json, long fixed_kib) {
   const double growth = (r.peak_kib - r.start_kib) * 1024.0;
-  std::printf("| %d | %s | %.2f s | %.0f us | %ld | %.1f MiB | %.1f MiB | %.1f MiB | %.2f |\n", n,
-              what.c_str(), r.seconds, r.seconds * 1e6 / n, r.writes, json / 1048576.0,
-              r.peak_kib / 1024.0, growth / 1048576.0, growth / static_cast<double>(json));
+  const double above = (r.peak_kib - r.start_kib - fixed_kib) * 1024.0;
+  std::printf(
+      "| %d | %s | %.2f s | %.0f us | %ld | %.1f MiB | %.1f MiB | %.1f MiB | %.2f | %.2f KiB |\n",
+      n, what.c_str(), r.seconds, r.seconds * 1e6 / n, r.writes, json / 1048576.0,
+      r.peak_kib / 1024.0, growth / 1048576.0, growth / static_cast<double>(json),
+      above / 1024.0 / n);
 }
 
 // kubectl get | strip | kubectl apply --server-side: the pipeline users compare first.
@@ -217,18 +223,27 @@ int main(int argc, char** argv) {
   try {
     Cluster source = Cluster::from_kubeconfig(src_cfg);
     Cluster dest = Cluster::from_kubeconfig(dst_cfg);
+    const std::string empty = "bench-scale-" + std::to_string(getpid()) + "-empty";
+    create_namespace(source, empty);
+    const Run e = run_child(argv[0], src_cfg, dst_cfg, empty);
+    const long fixed_kib = e.peak_kib - e.start_kib;
+    remove_namespace(source, empty);
+    remove_namespace(dest, empty + "-dr");
+    std::printf("Stage of an empty namespace: RSS growth %.1f MiB (peak %.1f MiB)\n\n",
+                fixed_kib / 1024.0, e.peak_kib / 1024.0);
     std::printf(
         "| objects | run | time | per object | writes | namespace JSON | peak RSS | RSS growth "
-        "| growth / JSON |\n| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        "| growth / JSON | growth above an empty namespace's, per object |\n"
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (int n : parse_sizes(sizes)) {
       const std::string ns = "bench-scale-" + std::to_string(getpid()) + "-" + std::to_string(n);
       fill(source, ns, n);
       const std::size_t json = json_bytes(source, ns);
-      row("first Stage", n, run_child(argv[0], src_cfg, dst_cfg, ns), json);
-      row("no-op re-Stage", n, run_child(argv[0], src_cfg, dst_cfg, ns), json);
+      row("first Stage", n, run_child(argv[0], src_cfg, dst_cfg, ns), json, fixed_kib);
+      row("no-op re-Stage", n, run_child(argv[0], src_cfg, dst_cfg, ns), json, fixed_kib);
       if (!kubectl.empty() && n == baseline) {
         const double k = kubectl_baseline(kubectl, src_cfg, dst_cfg, ns);
-        std::printf("| %d | kubectl get \\| apply --server-side | %.2f s | %.0f us | | | | | |\n",
+        std::printf("| %d | kubectl get \\| apply --server-side | %.2f s | %.0f us | | | | | | |\n",
                     n, k, k * 1e6 / n);
         remove_namespace(dest, ns + "-kubectl");
       }

@@ -59,6 +59,9 @@ void set_body(CURL* easy, const Request& request, BodyReader* once) {
     return;
   }
   *once = BodyReader{&request.body, 0, false};
+  // libcurl's smallest upload buffer (its default, 64 KiB, is allocated for each of up to
+  // max_concurrent_requests writes in flight; an object's body is mostly a few KiB).
+  curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, 16L * 1024);
   curl_easy_setopt(easy, CURLOPT_POST, 1L);
   curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_body);
   curl_easy_setopt(easy, CURLOPT_READDATA, once);
