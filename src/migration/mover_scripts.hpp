@@ -41,16 +41,18 @@ rc=$(cat /tmp/rc)
     tail -n 2 /tmp/err; } | sed '/^$/d' | awk '!seen[$0]++' | sed 's/^/rsync-error: /'
 } > /tmp/summary
 if { [ "$rc" = 0 ] || [ "$rc" = 24 ]; } && [ "$DRSYNC_VERIFY" != none ]; then
+  from=
   if [ "$DRSYNC_VERIFY" = sample ]; then
     (cd /data && find . -type f ! -path './.drsync-partial/*' | awk 'NR % 20 == 1') > /tmp/list
-    from="--files-from=/tmp/list"; n=$(wc -l < /tmp/list)
-  else
-    from=; n=$(cd /data && find . -type f ! -path './.drsync-partial/*' | wc -l)
+    from="--files-from=/tmp/list"
   fi
-  rsync -aHAXc --numeric-ids --dry-run --itemize-changes --exclude-from=/tmp/excludes \
+  rsync -aHAXc --numeric-ids --dry-run --itemize-changes --stats --exclude-from=/tmp/excludes \
     --exclude=.drsync-partial $from -e "$ssh_cmd" /data/ "root@$DRSYNC_HOST:/data/" \
     > /tmp/verify 2>>/tmp/err
   vrc=$?
+  # Files compared: the regular files rsync considered (excluded ones are not).
+  n=$(sed -n 's/^Number of files:.*reg: \([0-9,]*\).*/\1/p' /tmp/verify | tr -d ,)
+  n=${n:-0}
   differ=$(grep -c '^[<>ch*]' /tmp/verify)
   echo "verify: $DRSYNC_VERIFY $n $differ $vrc" >> /tmp/summary
 fi

@@ -122,6 +122,50 @@ def tree(root: str) -> dict:
     return out
 
 
+# Run by busybox in a Pod: one line per entry of /data, the fields tree() compares.
+TREE_SCRIPT = r"""cd /data && find . -mindepth 1 ! -path './.drsync-partial*' | sort |
+while read -r p; do
+  if [ -L "$p" ]; then echo "L|$p|$(stat -c '%a|%u|%g' "$p")|$(readlink "$p")"
+  elif [ -f "$p" ]; then
+    echo "F|$p|$(stat -c '%a|%u|%g|%s|%b|%i' "$p")|$(sha256sum < "$p" | cut -d' ' -f1)"
+  else echo "D|$p|$(stat -c '%a|%u|%g' "$p")"; fi
+done"""
+
+
+def tree_in_pod(kubectl, ns: str, pvc: str, nodes) -> dict:
+    """tree() of a PVC as a Pod in its cluster sees it: the PVC mounted in a Pod on the real node
+    that lists every entry with busybox's stat, readlink and sha256sum."""
+    name = f"verify-{pvc}"
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": {
+        **nodes.placement(), "restartPolicy": "Never",
+        "containers": [{"name": "verify", "image": nodes.tools_image,
+                        "imagePullPolicy": "Never", "command": ["sh", "-c", TREE_SCRIPT],
+                        "volumeMounts": [{"name": "data", "mountPath": "/data",
+                                          "readOnly": True}]}],
+        "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": pvc}}]}}
+    kubectl("-n", ns, "apply", "-f", "-", stdin=json.dumps(pod))
+    deadline = time.time() + 120
+    while kubectl.json("-n", ns, "get", "pod", name)["status"].get("phase") != "Succeeded":
+        assert time.time() < deadline, kubectl("-n", ns, "describe", "pod", name)
+        time.sleep(0.5)
+    out, inodes = {}, {}
+    for line in kubectl("-n", ns, "logs", name).splitlines():
+        kind, path, *f = line.split("|")
+        rel = os.path.relpath(path, ".")
+        mode, uid, gid = int(f[0], 8), int(f[1]), int(f[2])
+        if kind == "L":
+            out[rel] = [stat.S_IFLNK, mode, uid, gid, f[3]]
+        elif kind == "F":
+            size, blocks, inode, digest = int(f[3]), int(f[4]), f[5], f[6]
+            out[rel] = [stat.S_IFREG, mode, uid, gid, size, digest, blocks * 512 < size // 2]
+            inodes.setdefault(inode, []).append(rel)
+        else:
+            out[rel] = [stat.S_IFDIR, mode, uid, gid]
+    out["<hardlinks>"] = sorted(sorted(v) for v in inodes.values() if len(v) > 1)
+    kubectl("-n", ns, "delete", "pod", name, "--wait=false")
+    return out
+
+
 def mover_options(nodes, **extra) -> dict:
     return {"image": nodes.tools_image, "timeoutSeconds": 300,
             "nodeSelector": nodes.placement()["nodeSelector"],
@@ -173,7 +217,8 @@ def test_stage_copies_every_kind_of_file_then_only_what_changed(
             assert v.verify.startswith("full: ") and v.verify.endswith(", 0 differ"), v.verify
         dst = {pvc: volume_path(kubectl_dest, dns, pvc) for pvc in src}
         for pvc in src:
-            assert tree(dst[pvc]) == tree(src[pvc]), pvc
+            # As the destination's Pods will see it (the PVC mounted in a Pod there).
+            assert tree_in_pod(kubectl_dest, dns, pvc, require_real_nodes) == tree(src[pvc]), pvc
         assert any(p.total > 0 and p.files_total > 0 for p in progress)
 
         # Three files changed, one deleted, one added: exactly those move.
@@ -192,6 +237,36 @@ def test_stage_copies_every_kind_of_file_then_only_what_changed(
         assert second["data"].bytes_sent < second["data"].bytes_total // 100
         assert tree(dst["data"]) == tree(root)
     assert leftovers(kubectl_source, ns) == [] and leftovers(kubectl_dest, dns) == []
+
+
+def test_excluded_paths_stay_behind_and_a_sample_is_verified(
+        require_real_nodes, bare_app, source, dest, kubectl_dest) -> None:
+    ns, src = bare_app
+    dns = ns + "-dr"
+    root = src["data"]
+    for i in range(200):
+        d = os.path.join(root, "keep" if i % 2 else "cache", f"d{i % 5}")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, f"f{i}"), "w") as f:
+            f.write(f"{i}\n" * (i + 1))
+    mover = mover_options(require_real_nodes, verify="sample", exclude=["/cache/", "*.tmp"])
+    with open(os.path.join(root, "keep", "scratch.tmp"), "w") as f:
+        f.write("temporary\n")
+    with drsync.Migration(source, ns, dest, dns, migrate_data=True, data_mover=mover,
+                          **FAST) as m:
+        staged = m.stage()
+    assert staged.ok, (staged.errors, [v.message for v in staged.volumes])
+    v = {v.pvc: v for v in staged.volumes}["data"]
+    # 100 files under keep/ are copied; cache/ (100 files) and scratch.tmp stay behind.
+    assert v.files_transferred == 100, v
+    compared = int(v.verify.split(": ")[1].split(" ")[0])
+    assert v.verify.startswith("sample: ") and v.verify.endswith(", 0 differ"), v.verify
+    assert 1 <= compared < 100, v.verify  # every 20th file, not all of them
+    seen = tree_in_pod(kubectl_dest, dns, "data", require_real_nodes)
+    assert not any(p.startswith("cache") or p.endswith(".tmp") for p in seen), sorted(seen)
+    want = {p: e for p, e in tree(root).items()
+            if not p.startswith("cache") and not p.endswith(".tmp")}
+    assert seen == want
 
 
 def test_cutover_copies_the_last_writes_and_failback_brings_changes_back(
