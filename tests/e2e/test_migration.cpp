@@ -415,6 +415,100 @@ TEST_CASE("plan previews each mode without writing and refuses as the mode does"
   test::delete_namespace(dst, dns);
 }
 
+namespace {
+
+// A Cluster acting as a ServiceAccount of `ns` that may do everything in `ns` except WATCH.
+Cluster without_watch(const Cluster& admin, const std::string& ns) {
+  const std::string name = "no-watch";
+  Object sa = Object::parse(R"({"apiVersion":"v1","kind":"ServiceAccount","metadata":{}})");
+  sa.set_name(name);
+  admin.create(admin.resolve("serviceaccounts"), ns, sa);
+  Object role = Object::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role",
+      "metadata":{},"rules":[{"apiGroups":["*"],"resources":["*","*/*"],
+      "verbs":["get","list","create","update","patch","delete","deletecollection"]}]})");
+  role.set_name(name);
+  admin.create(admin.resolve("roles"), ns, role);
+  Object rb = Object::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding",
+      "metadata":{},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"N"},
+      "subjects":[{"kind":"ServiceAccount","name":"N","namespace":"NS"}]})");
+  rb.set_name(name);
+  rb.find("/roleRef/name")->SetString(name.c_str(), rb.allocator());
+  rb.find("/subjects/0/name")->SetString(name.c_str(), rb.allocator());
+  rb.find("/subjects/0/namespace")->SetString(ns.c_str(), rb.allocator());
+  admin.create(admin.resolve("rolebindings"), ns, rb);
+  Object token = admin.request(Verb::Create)
+                     .resource(admin.resolve("serviceaccounts"))
+                     .in_namespace(ns)
+                     .name(name)
+                     .subresource("token")
+                     .body(R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest",
+                              "spec":{"expirationSeconds":3600}})")
+                     .object();
+  RestConfig config = admin.config();
+  config.client_cert_pem.clear();
+  config.client_key_pem.clear();
+  config.bearer_token = std::string(json_str(token.find("/status/token")));
+  return Cluster(config);
+}
+
+}  // namespace
+
+TEST_CASE("wait_ready polls when the destination refuses its WATCH, and the Cutover completes",
+          "[e2e][migration]") {
+  const Cluster& src = test::source();
+  const Cluster& dst = test::dest();
+  test::ScopedNamespace ns(src, "mig-nowatch");
+  std::string dns = ns.name() + "-dr";
+  auto manifests = test::fixture_app("guestbook");
+  test::apply_objects(src, ns.name(), manifests);
+  REQUIRE(test::wait_workloads_ready(src, ns.name()));
+  REQUIRE(Migration(src, ns.name(), dst, dns, test::fast_options()).stage().ok);
+  Cluster limited = without_watch(dst, dns);
+  {  // its WATCH is refused (403), where a LIST is not
+    const ResourceInfo deployments = limited.resolve("deployments");
+    WatchOptions from_now;
+    from_now.resource_version = limited.list(deployments, dns).resource_version;
+    CancelToken give_up;  // should the WATCH be allowed after all: end it, and fail below
+    std::atomic<bool> answered{false};
+    std::thread timer([give_up, &answered]() mutable {
+      for (int i = 0; i < 100 && !answered; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      give_up.cancel();
+    });
+    bool refused = false;
+    try {
+      limited.watch(
+          deployments, dns, from_now, [](WatchEvent&) { return false; }, give_up);
+    } catch (const Error& e) {
+      refused = e.code() == Errc::forbidden;
+    }
+    answered = true;
+    timer.join();
+    REQUIRE(refused);
+  }
+
+  MigrationOptions o = test::fast_options();
+  RequestStats before, used;
+  o.step_hook = [&](const StepEvent& e) {
+    if (e.name != "wait_ready" || e.step.side != Side::Destination) return;
+    if (e.before) {
+      before = limited.stats();
+    } else {
+      used = limited.stats() - before;
+    }
+  };
+  MigrationReport r = Migration(src, ns.name(), limited, dns, o).cutover();
+  INFO(r.to_markdown());
+  REQUIRE(r.ok);
+  CHECK(r.readiness.size() == 3);  // every Deployment seen ready, by polling
+  INFO("lists " << used.list << ", watches " << used.watch);
+  CHECK(used.list >= 2);  // the first LIST, then polls after the refused WATCH
+  for (const char* d : {"frontend", "redis-leader", "redis-follower"}) {
+    CHECK(dst.get(dst.resolve("deployments"), dns, d).find("/spec/replicas")->GetInt() > 0);
+  }
+  test::delete_namespace(dst, dns);
+}
+
 TEST_CASE("wait_ready watches the workloads instead of listing them at every poll",
           "[e2e][migration]") {
   const Cluster& src = test::source();
