@@ -43,7 +43,10 @@ rc=$(cat /tmp/rc)
 if { [ "$rc" = 0 ] || [ "$rc" = 24 ]; } && [ "$DRSYNC_VERIFY" != none ]; then
   from=
   if [ "$DRSYNC_VERIFY" = sample ]; then
-    (cd /data && find . -type f ! -path './.drsync-partial/*' | awk 'NR % 20 == 1') > /tmp/list
+    # Every 20th regular file of rsync's own listing, which applies the excludes as the copy did
+    # (a list of paths under an excluded folder would name files the copy rightly left out).
+    rsync -a --list-only --exclude-from=/tmp/excludes --exclude=.drsync-partial /data/ \
+      | sed -n 's/^-[^ ]* *[0-9,]* [0-9/]* [0-9:]* //p' | awk 'NR % 20 == 1' > /tmp/list
     from="--files-from=/tmp/list"
   fi
   rsync -aHAXc --numeric-ids --dry-run --itemize-changes --stats --exclude-from=/tmp/excludes \
