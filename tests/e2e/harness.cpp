@@ -84,6 +84,36 @@ ScopedNamespace::~ScopedNamespace() {
   delete_namespace(cluster_, name_);
 }
 
+Cluster service_account(const Cluster& admin, const std::string& ns, const std::string& name,
+                        const std::string& role_kind, const std::string& role_name) {
+  Object sa = Object::parse(R"({"apiVersion":"v1","kind":"ServiceAccount","metadata":{}})");
+  sa.set_name(name);
+  admin.create(admin.resolve("serviceaccounts"), ns, sa);
+  Object rb = Object::parse(
+      R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{},
+      "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"K","name":"R"},
+      "subjects":[{"kind":"ServiceAccount","name":"N","namespace":"NS"}]})");
+  rb.set_name(name);
+  rb.find("/roleRef/kind")->SetString(role_kind.c_str(), rb.allocator());
+  rb.find("/roleRef/name")->SetString(role_name.c_str(), rb.allocator());
+  rb.find("/subjects/0/name")->SetString(name.c_str(), rb.allocator());
+  rb.find("/subjects/0/namespace")->SetString(ns.c_str(), rb.allocator());
+  admin.create(admin.resolve("rolebindings"), ns, rb);
+  Object token = admin.request(Verb::Create)
+                     .resource(admin.resolve("serviceaccounts"))
+                     .in_namespace(ns)
+                     .name(name)
+                     .subresource("token")
+                     .body(R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest",
+                              "spec":{"expirationSeconds":3600}})")
+                     .object();
+  RestConfig config = admin.config();
+  config.client_cert_pem.clear();
+  config.client_key_pem.clear();
+  config.bearer_token = std::string(json_str(token.find("/status/token")));
+  return Cluster(config);
+}
+
 std::vector<Object> fixture_app(const std::string& app) {
   namespace fs = std::filesystem;
   fs::path dir = fs::path(DRSYNC_FIXTURES_DIR) / "apps" / app;

@@ -40,6 +40,11 @@ class ScopedNamespace {
   std::string name_;
 };
 
+// A Cluster acting as ServiceAccount `name` of `ns`, which this creates and binds in `ns` to
+// `role_kind` ("ClusterRole" or "Role") `role_name` (an existing one), with a token of an hour.
+Cluster service_account(const Cluster& admin, const std::string& ns, const std::string& name,
+                        const std::string& role_kind, const std::string& role_name);
+
 // Every document of every *.yaml file of tests/fixtures/apps/<app>/, in file order
 // (CustomResourceDefinitions first).
 std::vector<Object> fixture_app(const std::string& app);

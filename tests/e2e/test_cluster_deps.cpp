@@ -199,30 +199,7 @@ namespace {
 // A Cluster acting as ServiceAccount `name` of `ns`, which may do anything inside `ns` (the
 // built-in ClusterRole admin, bound in the namespace) and nothing cluster-wide.
 Cluster namespace_admin(const Cluster& admin, const std::string& ns, const std::string& name) {
-  Object sa = Object::parse(R"({"apiVersion":"v1","kind":"ServiceAccount","metadata":{}})");
-  sa.set_name(name);
-  admin.create(admin.resolve("serviceaccounts"), ns, sa);
-  Object rb = Object::parse(
-      R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{},
-      "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"admin"},
-      "subjects":[{"kind":"ServiceAccount","name":"N","namespace":"NS"}]})");
-  rb.set_name(name);
-  rb.find("/subjects/0/name")->SetString(name.c_str(), rb.allocator());
-  rb.find("/subjects/0/namespace")->SetString(ns.c_str(), rb.allocator());
-  admin.create(admin.resolve("rolebindings"), ns, rb);
-  Object token = admin.request(Verb::Create)
-                     .resource(admin.resolve("serviceaccounts"))
-                     .in_namespace(ns)
-                     .name(name)
-                     .subresource("token")
-                     .body(R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest",
-                              "spec":{"expirationSeconds":3600}})")
-                     .object();
-  RestConfig config = admin.config();
-  config.client_cert_pem.clear();
-  config.client_key_pem.clear();
-  config.bearer_token = std::string(json_str(token.find("/status/token")));
-  return Cluster(config);
+  return test::service_account(admin, ns, name, "ClusterRole", "admin");
 }
 
 }  // namespace

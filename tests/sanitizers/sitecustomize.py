@@ -1,6 +1,6 @@
 """Sanitized builds only: preloads the sanitizer runtime into every Python interpreter of a test.
 
-ctest's "e2e: python" puts this directory first on PYTHONPATH and the runtime's path (then
+ctest's "e2e: python" and cli.e2e put this directory first on PYTHONPATH and the runtime's path (then
 libstdc++'s) in DRSYNC_SANITIZER_PRELOAD (tests/CMakeLists.txt). python3 is not instrumented, so loading the
 instrumented libdrsync.so with ctypes needs the sanitizer runtime first in the process
 (LD_PRELOAD). Python imports this module at startup, before the test code: without the runtime it

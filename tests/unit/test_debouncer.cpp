@@ -58,8 +58,10 @@ TEST_CASE("a constantly changing object is handed on after max_delay", "[unit][c
 TEST_CASE("changes come out oldest first, and wait_ready returns when one is ready or woken",
           "[unit][continuous]") {
   Debouncer d(20ms, 1000ms);
-  d.push(0, "b", cm("1"));
-  d.push(0, "a", cm("1"));
+  // Both quiet already (seen 30 and 25 ms ago): how long the pushes take cannot split them.
+  const auto now = Debouncer::Clock::now();
+  d.push(0, "b", cm("1"), now - 30ms);
+  d.push(0, "a", cm("1"), now - 25ms);
   auto ready = d.wait_ready(Debouncer::Clock::now() + 5s);
   REQUIRE(ready.size() == 2);
   CHECK(ready[0].name == "b");
