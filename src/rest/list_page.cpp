@@ -4,7 +4,9 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <cstdint>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 namespace drsync::detail {
@@ -27,8 +29,8 @@ class WithoutManagedFields {
   bool Bool(bool b) { return skipping_ ? scalar_skipped() : doc_.Bool(b); }
   bool Int(int i) { return skipping_ ? scalar_skipped() : doc_.Int(i); }
   bool Uint(unsigned u) { return skipping_ ? scalar_skipped() : doc_.Uint(u); }
-  bool Int64(int64_t i) { return skipping_ ? scalar_skipped() : doc_.Int64(i); }
-  bool Uint64(uint64_t u) { return skipping_ ? scalar_skipped() : doc_.Uint64(u); }
+  bool Int64(std::int64_t i) { return skipping_ ? scalar_skipped() : doc_.Int64(i); }
+  bool Uint64(std::uint64_t u) { return skipping_ ? scalar_skipped() : doc_.Uint64(u); }
   bool Double(double d) { return skipping_ ? scalar_skipped() : doc_.Double(d); }
   bool RawNumber(const char* s, SizeType n, bool copy) {
     return skipping_ ? scalar_skipped() : doc_.RawNumber(s, n, copy);
