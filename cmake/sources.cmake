@@ -196,3 +196,22 @@ set(DRSYNC_E2E_TEST_SOURCES
     tests/e2e/test_sync.cpp
     tests/e2e/test_takeover.cpp
 )
+
+# drsync-controller (controller/), with the CLI units it shares (flags, durations, log lines).
+set(DRSYNC_CONTROLLER_SOURCES
+    cli/duration.cpp
+    cli/flags.cpp
+    cli/log_line.cpp
+    controller/controller_flags.cpp
+    controller/failover_run.cpp
+    controller/http_server.cpp
+    controller/leader_election.cpp
+    controller/logger.cpp
+    controller/main.cpp
+    controller/mapping_worker.cpp
+    controller/metrics.cpp
+    controller/reconciler.cpp
+    controller/remote_clusters.cpp
+    controller/resources.cpp
+    controller/status_writer.cpp
+)

@@ -632,8 +632,10 @@ class Cluster:
                 f"--secure-port={ports['apiserver']}",
                 f"--bind-address={self.host}",
                 f"--advertise-address={self.host}",
-                # the apiserver's own Endpoints would be 127.0.0.1, which Endpoints validation rejects
-                "--endpoint-reconciler-type=none",
+                # The apiserver's own Endpoints (of the `kubernetes` Service: in-cluster clients
+                # on the real node reach it through kube-proxy) are its address; on loopback
+                # (no real node) Endpoints validation rejects them, so none are written.
+                "--endpoint-reconciler-type=" + ("lease" if self.net else "none"),
                 f"--cert-dir={pki}",
                 f"--tls-cert-file={pki}/apiserver.crt",
                 f"--tls-private-key-file={pki}/apiserver.key",
