@@ -17,6 +17,29 @@
 using namespace drsync;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+
+// The floor of the scale steps: `count` merge patches of spec.replicas sent at once, no drsync
+// logic around them (the same server work: the Deployment controller and kwok delete or create
+// the Pods). Seconds until every patch is answered.
+double raw_scale(const Cluster& c, const ResourceInfo& deployments, const std::string& ns,
+                 int count, int replicas) {
+  auto t = Clock::now();
+  std::vector<std::future<Response>> inflight;
+  for (int i = 0; i < count; ++i) {
+    Request req;
+    req.method = Method::Patch;
+    req.path = Cluster::path_for(deployments, ns, "app-" + std::to_string(i));
+    req.content_type = "application/merge-patch+json";
+    req.body = R"({"spec":{"replicas":)" + std::to_string(replicas) + "}}";
+    inflight.push_back(c.send_async(std::move(req)));
+  }
+  for (auto& f : inflight) Cluster::check(f.get(), "patch");
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::string source_path, dest_path;
   int count = 200;
@@ -101,6 +124,13 @@ int main(int argc, char** argv) {
               << " |\n";
     for (const auto& [step, secs] : step_seconds)
       std::cout << "| step " << step << " | " << secs << " s |\n";
+    // The baseline in the same run: the same scale writes, raw (destination 1 -> 0, source 0 -> 1).
+    double down = raw_scale(dest, deployments, ns, count, 0);
+    double up = raw_scale(source, deployments, ns, count, 1);
+    std::cout << "| baseline: " << count << " raw replica patches 1 -> 0, then " << count
+              << " 0 -> 1, all in flight | " << down << " s + " << up << " s = " << down + up
+              << " s (drsync's scale_down + scale_up: "
+              << step_seconds["scale_down"] + step_seconds["scale_up"] << " s) |\n";
     source.remove(namespaces, "", ns);
     dest.remove(namespaces, "", ns);
     return 0;

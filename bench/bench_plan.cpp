@@ -6,6 +6,7 @@
 // 2. Cutover of a plan of NAMESPACES namespaces x DEPLOYMENTS Deployments: run_plan (pairs
 //    together, in phases) vs the same Cutover one pair after another (what the CLI did before),
 //    with the recovery time (start -> every destination ready).
+#include <fmt/format.h>
 #include <drsync/cluster.hpp>
 #include <drsync/error.hpp>
 #include <drsync/plan.hpp>
@@ -115,17 +116,30 @@ void stage_ratio(const Cluster& source, const Cluster& dest, const Args& a) {
   auto many = make_pairs(source, "many", a.namespaces, "configmaps", a.objects, config_map);
   PlanRunOptions run;
   run.parallelism = a.parallel;
+  // Requests of each run, both clusters (what the server spends its time on).
+  auto requests = [&](const RequestStats& s0, const RequestStats& d0) {
+    RequestStats s = source.stats() - s0, d = dest.stats() - d0;
+    return fmt::format("{} LISTs, {} GETs, {} writes, {} discovery", s.list + d.list, s.get + d.get,
+                       s.writes() + d.writes(), s.discovery + d.discovery);
+  };
+  RequestStats s0 = source.stats(), d0 = dest.stats();
   auto t = Clock::now();
   must(run_plan(source, dest, one, Mode::Stage, run));
   const double single = seconds_since(t);
+  const std::string single_requests = requests(s0, d0);
+  s0 = source.stats();
+  d0 = dest.stats();
   t = Clock::now();
   must(run_plan(source, dest, many, Mode::Stage, run));
   const double plan = seconds_since(t);
+  const std::string plan_requests = requests(s0, d0);
   const int total = a.namespaces * a.objects;
   std::cout << "| first Stage, one namespace of " << total << " ConfigMaps | " << single
             << " s |\n| first Stage, plan of " << a.namespaces << " x " << a.objects
             << " ConfigMaps (" << a.parallel << " at a time) | " << plan << " s |\n"
-            << "| plan / one namespace | " << plan / single << " |\n";
+            << "| plan / one namespace | " << plan / single << " |\n"
+            << "| requests, one namespace | " << single_requests << " |\n"
+            << "| requests, plan | " << plan_requests << " |\n";
   remove_all(source, dest, one);
   remove_all(source, dest, many);
 }

@@ -215,3 +215,8 @@ set(DRSYNC_CONTROLLER_SOURCES
     controller/resources.cpp
     controller/status_writer.cpp
 )
+
+# drsync-controller's unit tests (tests/CMakeLists.txt: the controller's sources without main.cpp).
+set(DRSYNC_CONTROLLER_TEST_SOURCES
+    tests/controller/test_units.cpp
+)

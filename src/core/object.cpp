@@ -7,10 +7,12 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
 
+#include "core/document.hpp"
 #include "drsync/error.hpp"
 
 namespace drsync {
@@ -41,7 +43,7 @@ Object::Object(std::shared_ptr<rapidjson::Document> doc, Value* value) noexcept
     : doc_(std::move(doc)), value_(value) {}
 
 Object Object::parse(std::string_view json) {
-  auto doc = std::make_shared<rapidjson::Document>();
+  auto doc = detail::sized_document(json.size());
   // Not kParseFullPrecisionFlag: RapidJSON 1.1's full-precision path reads "0e91" as -1.06e270
   // (fuzz finding; tests/unit/test_object_yaml.cpp). The default path is exact for integers and
   // within one unit in the last place for the rare double.
@@ -55,27 +57,29 @@ Object Object::parse(std::string_view json) {
   return Object(std::move(doc), v);
 }
 
+namespace detail {
 namespace {
 
-// A document with a pool of small chunks of its own. RapidJSON's default pool starts with a 64 KiB
-// chunk, most of it unused by a copy of a 1 KiB ConfigMap; a sync holds a copy of every object it
-// writes, so that slack was most of its memory.
-struct CompactDocument {
-  static constexpr std::size_t kChunk = 1024;
-  CompactDocument() : pool(kChunk), doc(&pool) {}
+// A document and the pool it allocates from, owned together.
+struct PooledDocument {
+  explicit PooledDocument(std::size_t chunk) : pool(chunk), doc(&pool) {}
   Object::Allocator pool;  // declared first: outlives the document that allocates from it
   rapidjson::Document doc;
 };
 
-std::shared_ptr<rapidjson::Document> compact_document() {
-  auto owner = std::make_shared<CompactDocument>();
+}  // namespace
+
+std::shared_ptr<rapidjson::Document> sized_document(std::size_t json_bytes) {
+  constexpr std::size_t kMin = 1024, kMax = 64 * 1024;
+  // A parsed DOM takes about twice its text (16-byte values, copied strings).
+  auto owner = std::make_shared<PooledDocument>(std::clamp(json_bytes * 2, kMin, kMax));
   return {owner, &owner->doc};  // shares ownership of the pool with the document
 }
 
-}  // namespace
+}  // namespace detail
 
 Object Object::copy_of(const Value& value) {
-  auto doc = compact_document();
+  auto doc = detail::sized_document();
   doc->CopyFrom(value, doc->GetAllocator());
   Value* v = doc.get();
   return Object(std::move(doc), v);

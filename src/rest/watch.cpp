@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "core/document.hpp"
 #include "drsync/cluster.hpp"
 #include "rest/cluster_impl.hpp"
 #include "rest/status_error.hpp"
@@ -30,7 +31,7 @@ struct WatchState {
 // Returns false to abort the transfer.
 bool deliver_line(WatchState& st, std::string_view line) {
   if (line.empty()) return true;
-  auto doc = std::make_shared<rapidjson::Document>();
+  auto doc = detail::sized_document(line.size());
   doc->Parse(line.data(), line.size());
   if (doc->HasParseError() || !doc->IsObject()) {
     st.error = std::make_exception_ptr(Error(Errc::server_error, "watch: unparseable event"));

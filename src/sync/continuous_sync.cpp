@@ -5,6 +5,10 @@
 
 #include <fmt/format.h>
 
+#if __has_include(<malloc.h>)
+#include <malloc.h>  // malloc_trim (glibc)
+#endif
+
 #include <atomic>
 #include <ctime>
 #include <thread>
@@ -75,6 +79,7 @@ struct ContinuousSync::Impl {
   std::atomic<bool> resync_requested{false};
   detail::Listing listing;  // of the current active period: what the watches follow
   Clock::time_point next_resync;
+  Clock::time_point last_trim;
   std::uint64_t reported_restarts = 0;
   bool synced_once = false;
 
@@ -113,6 +118,8 @@ struct ContinuousSync::Impl {
   }
 
   bool full_sync(bool new_period);
+  bool sync_everything(bool new_period);
+  void release_freed_memory(bool now);
   std::string active_period();
   void apply_batch(std::vector<detail::Debouncer::Change>& batch);
   bool wait_for_failback();
@@ -120,8 +127,29 @@ struct ContinuousSync::Impl {
 };
 
 // A full sync (the first of an active period takes the types and versions the watches start
-// from). False when it failed (reported; the first one ever throws).
+// from). False when it failed (reported; the first one ever throws). Afterwards the heap pages
+// the sync's listings and plan freed go back to the system: a watch of a big namespace then holds
+// what it keeps, not the full sync's peak.
 bool ContinuousSync::Impl::full_sync(bool new_period) {
+  bool ok = sync_everything(new_period);
+  release_freed_memory(true);
+  return ok;
+}
+
+// Gives the heap pages freed by a full sync or by a busy stretch of batches back to the system
+// (glibc keeps them per thread arena otherwise: the watch threads' arenas would hold the peak of
+// a burst for as long as the sync runs). At most every few seconds between full syncs.
+void ContinuousSync::Impl::release_freed_memory(bool now) {
+#ifdef __GLIBC__
+  if (!now && Clock::now() - last_trim < std::chrono::seconds(5)) return;
+  malloc_trim(0);
+  last_trim = Clock::now();
+#else
+  (void)now;
+#endif
+}
+
+bool ContinuousSync::Impl::sync_everything(bool new_period) {
   detail::Listing fresh;
   try {
     SyncResult r = sync.execute(true, &fresh);
@@ -219,7 +247,10 @@ std::string ContinuousSync::Impl::active_period() {
       last_check = Clock::now();
       if (!why.empty()) return why;
     }
-    if (!batch.empty()) apply_batch(batch);
+    if (!batch.empty()) {
+      apply_batch(batch);
+      release_freed_memory(false);
+    }
     if (resync_requested.exchange(false) || Clock::now() >= next_resync) full_sync(false);
   }
   return {};

@@ -59,9 +59,19 @@ Snapshot Lister::select(const SyncOptions& options) const {
   return snap;
 }
 
+bool Lister::dest_namespace_missing() const {
+  const ResourceInfo namespaces{"", "v1", "namespaces", "Namespace", false, {}, {}, {}, {}};
+  try {
+    return !dest_.try_get(namespaces, "", dest_ns_).has_value();
+  } catch (const Error&) {
+    return false;  // forbidden, or the LISTs will say what is wrong
+  }
+}
+
 void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems) const {
   ListOptions source_options = sync_list_options();
   source_options.label_selector = options.label_selector;
+  const bool dest_empty = dest_namespace_missing();
   std::vector<std::future<ObjectList>> source_lists, dest_lists;
   for (const auto& t : snap.types) {
     const ResourceInfo& r = t.type.info;
@@ -69,7 +79,7 @@ void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems
       return source_.list(r, source_ns_, source_options);
     }));
     dest_lists.push_back(
-        t.dest_served
+        t.dest_served && !dest_empty
             ? std::async(std::launch::async,
                          [this, r] { return dest_.list(r, dest_ns_, sync_list_options()); })
             : std::future<ObjectList>());
@@ -83,7 +93,7 @@ void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems
       t.listed = false;
       problems.warn(fmt::format("not permitted to list {}: skipped", t.type.info.group_resource()));
     }
-    if (t.dest_served) t.dest = dest_lists[i].get();
+    if (dest_lists[i].valid()) t.dest = dest_lists[i].get();
   }
 }
 

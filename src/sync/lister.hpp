@@ -17,7 +17,9 @@ class Lister {
   // discover + select: every type `options` selects, and whether the destination serves it.
   Snapshot select(const SyncOptions& options) const;
   // Lists every selected type on both sides, concurrently. A custom type the source may not be
-  // listed is skipped with a warning; any other failure throws.
+  // listed is skipped with a warning; any other failure throws. When the destination namespace
+  // does not exist (a first Stage), nothing is listed there: it holds nothing (one GET instead of
+  // a LIST per type, half of a first sync's requests).
   void list(Snapshot& snapshot, const SyncOptions& options, Problems& problems) const;
   // Lists on the destination the types it did not serve when `snapshot` was taken and serves now
   // (after their CustomResourceDefinitions were copied).
@@ -28,6 +30,10 @@ class Lister {
   void list_cluster(Snapshot& snapshot, const SyncOptions& options, Problems& problems) const;
 
  private:
+  // A 404 for the destination namespace; anything else (it exists, is terminating, or this
+  // identity may not read namespaces) is false.
+  bool dest_namespace_missing() const;
+
   Cluster source_;
   std::string source_ns_;
   Cluster dest_;
