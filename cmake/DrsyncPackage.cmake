@@ -2,6 +2,7 @@
 #   libdrsync0     the shared library                         (install component runtime)
 #   libdrsync-dev  headers, libdrsync.so, libdrsync.a, CMake package, pkg-config files (dev)
 #   drsync         the command line, kubectl-drsync, man page, completion (cli)
+#   drsync-controller  the controller and the manifests of deploy/ (controller)
 # Dependencies on Debian's libraries come from dpkg-shlibdeps; libdrsync-dev depends on the
 # -dev packages a consumer of its headers and of the static archive needs.
 set(CPACK_GENERATOR DEB)
@@ -26,9 +27,15 @@ set(CPACK_COMPONENTS_ALL runtime dev)
 if(DRSYNC_BUILD_CLI)
   list(APPEND CPACK_COMPONENTS_ALL cli)
 endif()
+if(DRSYNC_BUILD_CONTROLLER)
+  list(APPEND CPACK_COMPONENTS_ALL controller)
+endif()
 
 set(CPACK_COMPONENT_DEV_DEPENDS runtime)
 set(CPACK_COMPONENT_CLI_DEPENDS runtime)
+set(CPACK_COMPONENT_CONTROLLER_DEPENDS runtime)
+set(CPACK_DEBIAN_CONTROLLER_PACKAGE_NAME drsync-controller)
+set(CPACK_DEBIAN_CONTROLLER_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libdrsync${DRSYNC_SOVERSION})
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libdrsync-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
@@ -42,4 +49,6 @@ set(CPACK_COMPONENT_DEV_DESCRIPTION
     "libdrsync: headers, static archive, CMake and pkg-config files")
 set(CPACK_COMPONENT_CLI_DESCRIPTION
     "drsync: the command line (a drop-in for dr-syncer-cli) and the kubectl plugin")
+set(CPACK_COMPONENT_CONTROLLER_DESCRIPTION
+    "drsync-controller: DR-Syncer's custom resources reconciled with libdrsync (docs/controller.md)")
 include(CPack)

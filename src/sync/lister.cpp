@@ -68,10 +68,11 @@ bool Lister::dest_namespace_missing() const {
   }
 }
 
-void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems) const {
+void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems,
+                  bool dest_namespace_exists) const {
   ListOptions source_options = sync_list_options();
   source_options.label_selector = options.label_selector;
-  const bool dest_empty = dest_namespace_missing();
+  const bool dest_empty = !dest_namespace_exists && dest_namespace_missing();
   std::vector<std::future<ObjectList>> source_lists, dest_lists;
   for (const auto& t : snap.types) {
     const ResourceInfo& r = t.type.info;

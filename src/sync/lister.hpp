@@ -19,8 +19,10 @@ class Lister {
   // Lists every selected type on both sides, concurrently. A custom type the source may not be
   // listed is skipped with a warning; any other failure throws. When the destination namespace
   // does not exist (a first Stage), nothing is listed there: it holds nothing (one GET instead of
-  // a LIST per type, half of a first sync's requests).
-  void list(Snapshot& snapshot, const SyncOptions& options, Problems& problems) const;
+  // a LIST per type, half of a first sync's requests). `dest_namespace_exists`: known already
+  // (this sync created or found it before), no GET.
+  void list(Snapshot& snapshot, const SyncOptions& options, Problems& problems,
+            bool dest_namespace_exists = false) const;
   // Lists on the destination the types it did not serve when `snapshot` was taken and serves now
   // (after their CustomResourceDefinitions were copied).
   void list_newly_served(Snapshot& snapshot) const;

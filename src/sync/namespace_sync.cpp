@@ -64,7 +64,7 @@ detail::Snapshot NamespaceSync::Impl::take_snapshot(bool apply, detail::Problems
   detail::Snapshot snap = lister.select(options);
   check_cancel();
   progress("list", 0, snap.types.size());
-  lister.list(snap, options, problems);
+  lister.list(snap, options, problems, namespace_ensured);
   lister.list_cluster(snap, options, problems);
   check_cancel();
   std::vector<std::string> missing = snap.missing_types();
