@@ -54,6 +54,7 @@ set(DRSYNC_LIBRARY_SOURCES
     src/options/options_document.cpp
     src/plan/plan_report.cpp
     src/plan/plan_run.cpp
+    src/plan/type_census.cpp
     src/rest/cluster.cpp
     src/rest/curl_global.cpp
     src/rest/discovery.cpp

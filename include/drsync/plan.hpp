@@ -17,6 +17,11 @@ struct PlanRunOptions {
   // Pairs worked on at once (0 is taken as 1). A pair waiting for the others at a phase
   // boundary (below) does not count against it.
   std::size_t parallelism = 8;
+  // Stage and Cutover of two or more pairs: first, one cluster-wide LIST of one item per
+  // selected type finds the types no namespace of the source has (SyncOptions::
+  // absent_source_types); the pairs do not list those. An object of such a type created after
+  // the census waits for the next Stage.
+  bool type_census = true;
   // Stops the run: pairs not started yet are not started, running ones stop between steps
   // (each pair's journal keeps what it did; a re-run finishes only what is unfinished).
   CancelToken cancel;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,12 @@ struct SyncOptions {
   // Cluster-scoped dependencies: the ClusterRoleBindings whose subjects include a ServiceAccount
   // of the source namespace and the ClusterRoles they reference (docs/sync.md).
   bool cluster_resources = true;
+  // Types (group_resource names, "configmaps", "deployments.apps") known to have no object in
+  // any namespace of the source cluster: not listed per namespace, on either side (the
+  // destination still is with `prune`). A DR plan's run takes this census once, with one
+  // cluster-wide LIST of one item per type, for all its pairs (docs/plans.md). Empty: every
+  // selected type is listed.
+  std::shared_ptr<const std::set<std::string>> absent_source_types;
   std::string label_selector;
 
   bool prune = false;

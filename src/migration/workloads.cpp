@@ -1,6 +1,7 @@
 #include "migration/workloads.hpp"
 
 #include <algorithm>
+#include <future>
 #include <sstream>
 
 #include "sync/select.hpp"
@@ -52,18 +53,28 @@ bool selector_matches(const std::string& selector, const Object& obj) {
 std::vector<Workload> list_workloads(const Cluster& c, const std::string& ns,
                                      const ReplicaLedger& ledger, const WorkloadSelector& subset,
                                      const std::set<std::string>* only_kinds) {
-  std::vector<Workload> out;
+  // One LIST per kind, all at once (without managedFields: nothing here reads them).
   auto types = c.resources();
+  ListOptions lo;
+  lo.without_managed_fields = true;
+  std::vector<std::pair<const ScaleSpec*, ResourceInfo>> kinds;
+  std::vector<std::future<ObjectList>> lists;
   for (const auto& spec : ledger.specs()) {
     if (only_kinds && !only_kinds->count(spec.kind)) continue;
     auto type = std::find_if(types.begin(), types.end(), [&](const ResourceInfo& r) {
       return r.group == spec.group && r.kind == spec.kind && r.namespaced;
     });
     if (type == types.end()) continue;
-    for (auto& obj : c.list(*type, ns).items) {
+    kinds.emplace_back(&spec, *type);
+    lists.push_back(
+        std::async(std::launch::async, [&c, ns, lo, r = *type] { return c.list(r, ns, lo); }));
+  }
+  std::vector<Workload> out;
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    for (auto& obj : lists[i].get().items) {
       const rapidjson::Value* owners = obj.find("/metadata/ownerReferences");
       if (owners && owners->IsArray() && !owners->Empty()) continue;  // its owner scales it
-      Workload w{*type, &spec, std::move(obj)};
+      Workload w{kinds[i].second, kinds[i].first, std::move(obj)};
       if (!subset.empty()) {
         bool named = std::any_of(subset.names.begin(), subset.names.end(),
                                  [&](const std::string& n) { return name_matches(n, w); });

@@ -13,6 +13,7 @@
 #include "drsync/error.hpp"
 #include "drsync/plan.hpp"
 #include "plan/phase_gate.hpp"
+#include "plan/type_census.hpp"
 
 namespace drsync {
 namespace {
@@ -47,6 +48,10 @@ class PlanRun {
 
   PlanReport run() {
     started_ = Clock::now();
+    // The modes that sync from the source: its empty types are not listed per pair.
+    if (options_.type_census && (mode_ == Mode::Stage || mode_ == Mode::Cutover) &&
+        pairs_.size() > 1)
+      absent_ = detail::absent_source_types(source_, dest_, pairs_);
     {
       std::vector<std::jthread> threads;
       threads.reserve(pairs_.size());
@@ -98,6 +103,7 @@ class PlanRun {
   MigrationOptions options_for(std::size_t i) {
     MigrationOptions o = pairs_[i].options;
     o.cancel = options_.cancel;
+    if (absent_ && !o.sync.absent_source_types) o.sync.absent_source_types = absent_;
     o.progress = [this, i, own = std::move(o.progress)](const MigrationProgress& p) {
       if (own) own(p);
       if (!options_.progress) return;
@@ -154,6 +160,7 @@ class PlanRun {
   std::mutex callbacks_;
   Clock::time_point started_;
   double ready_seconds_ = 0;
+  std::shared_ptr<const std::set<std::string>> absent_;  // the source's empty types (census)
 };
 
 // Pairs run at the same time: two of them writing one local journal would corrupt it.

@@ -73,22 +73,26 @@ void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems
   ListOptions source_options = sync_list_options();
   source_options.label_selector = options.label_selector;
   const bool dest_empty = !dest_namespace_exists && dest_namespace_missing();
+  auto absent = [&](const ResourceInfo& r) {
+    return options.absent_source_types && options.absent_source_types->count(r.group_resource());
+  };
   std::vector<std::future<ObjectList>> source_lists, dest_lists;
   for (const auto& t : snap.types) {
     const ResourceInfo& r = t.type.info;
-    source_lists.push_back(std::async(std::launch::async, [this, r, source_options] {
-      return source_.list(r, source_ns_, source_options);
-    }));
+    source_lists.push_back(absent(r) ? std::future<ObjectList>()
+                                     : std::async(std::launch::async, [this, r, source_options] {
+                                         return source_.list(r, source_ns_, source_options);
+                                       }));
+    const bool list_dest = t.dest_served && !dest_empty && (!absent(r) || options.prune);
     dest_lists.push_back(
-        t.dest_served && !dest_empty
-            ? std::async(std::launch::async,
-                         [this, r] { return dest_.list(r, dest_ns_, sync_list_options()); })
-            : std::future<ObjectList>());
+        list_dest ? std::async(std::launch::async,
+                               [this, r] { return dest_.list(r, dest_ns_, sync_list_options()); })
+                  : std::future<ObjectList>());
   }
   for (size_t i = 0; i < snap.types.size(); ++i) {
     TypeListing& t = snap.types[i];
     try {
-      t.source = source_lists[i].get();
+      if (source_lists[i].valid()) t.source = source_lists[i].get();
     } catch (const Error& e) {
       if (e.code() != Errc::forbidden || !t.type.custom) throw;
       t.listed = false;

@@ -10,6 +10,7 @@
 #include "drsync/error.hpp"
 #include "drsync/plan.hpp"
 #include "e2e/harness.hpp"
+#include "plan/type_census.hpp"
 
 using namespace drsync;
 using namespace drsync::test;
@@ -136,4 +137,60 @@ TEST_CASE("a refused pair of a plan leaves the others exact and the report names
   CHECK(doc["pairs"][1]["code"].GetString() == std::string("fenced"));
   CHECK(doc["pairs"][0]["report"]["ok"].GetBool());
   CHECK(stage.to_markdown().find("| not run |") != std::string::npos);
+}
+
+TEST_CASE("a plan's type census finds the types no namespace of the source has", "[e2e][plan]") {
+  const Cluster& src = source();
+  const Cluster& dst = dest();
+  // A custom type of its own (served on both sides), with no object anywhere yet.
+  const std::string group = unique_namespace("census") + ".drsync.io";
+  const std::string crd_json =
+      (R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"gadgets.)" +
+       group + R"("},"spec":{"group":")" + group +
+       R"(","scope":"Namespaced","names":{"plural":"gadgets","singular":"gadget","kind":"Gadget"},"versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}})");
+  for (const Cluster* c : {&src, &dst}) {
+    std::vector<Object> crd;
+    crd.push_back(Object::parse(crd_json));
+    apply_objects(*c, "default", crd);
+    REQUIRE(wait_until([&] {  // served: discovery knows it
+      c->resources(true);
+      return c->find_kind(group + "/v1", "Gadget").has_value();
+    }));
+  }
+  const std::string ns = unique_namespace("census");
+  create_namespace(src, ns);
+  std::vector<PlanNamespace> pairs(2);
+  pairs[0].source = ns;
+  pairs[1].source = ns + "-b";
+
+  auto absent = detail::absent_source_types(src, dst, pairs);
+  REQUIRE(absent);
+  CHECK(absent->count("gadgets." + group) == 1);
+  CHECK(absent->count("configmaps") == 0);  // kube-root-ca.crt is in every namespace
+  CHECK(absent->count("serviceaccounts") == 0);
+
+  // One object in one namespace: the type is no longer absent, and a plan Stage copies it.
+  std::vector<Object> gadget;
+  gadget.push_back(
+      Object::parse(R"({"apiVersion":")" + group +
+                    R"(/v1","kind":"Gadget","metadata":{"name":"g1"},"spec":{"n":1}})"));
+  apply_objects(src, ns, gadget);
+  absent = detail::absent_source_types(src, dst, pairs);
+  REQUIRE(absent);
+  CHECK(absent->count("gadgets." + group) == 0);
+
+  create_namespace(src, ns + "-b");
+  PlanRunOptions run;
+  PlanReport report = run_plan(src, dst, pairs, Mode::Stage, run);
+  INFO(report.to_json());
+  REQUIRE(report.ok);
+  auto copied = dst.list(dst.resolve("gadgets." + group), ns);
+  CHECK(copied.items.size() == 1);
+  for (const auto& n : {ns, ns + "-b"}) {
+    delete_namespace(src, n);
+    delete_namespace(dst, n);
+  }
+  ResourceInfo crds = src.resolve("customresourcedefinitions");
+  src.remove(crds, "", "gadgets." + group);
+  dst.remove(crds, "", "gadgets." + group);
 }
