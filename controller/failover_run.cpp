@@ -44,10 +44,9 @@ void FailoverRun::main() {
       std::lock_guard lock(mutex_);
       clusters_ = {pair.source, pair.dest};
     }
-    drsync::MigrationOptions o;
-    o.sync = sync_options_for(mapping_);
+    drsync::MigrationOptions o = mapping_.options;
     o.source_unavailable = failover_.source_down;
-    o.migrate_data = failover_.migrate_data;
+    o.migrate_data = failover_.migrate_data || mapping_.sync_data;
     o.reverse_migrate_data = failover_.reverse_migrate_data;
     o.reverse_sync = failover_.reverse_sync;
     o.rollback_on_failure = failover_.rollback_on_failure;

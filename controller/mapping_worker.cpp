@@ -29,22 +29,6 @@ int count(const drsync::SyncResult& r, drsync::Action a) {
 
 }  // namespace
 
-drsync::SyncOptions sync_options_for(const NamespaceMappingSpec& spec) {
-  drsync::SyncOptions o;
-  o.include_types = spec.resource_types;
-  if (!o.include_types.empty()) {
-    o.include_types.insert(o.include_types.end(), spec.namespace_scoped_resources.begin(),
-                           spec.namespace_scoped_resources.end());
-  }
-  o.copy_crds = spec.sync_crds;
-  o.storage_class_map = spec.storage_class_map;
-  o.access_mode_map = spec.access_mode_map;
-  o.stop_workloads = spec.scale_to_zero;
-  o.immutable =
-      spec.recreate_immutable ? drsync::ImmutablePolicy::Recreate : drsync::ImmutablePolicy::Fail;
-  return o;
-}
-
 MappingWorker::MappingWorker(WorkerContext ctx, NamespaceMappingSpec spec, bool synced_before)
     : ctx_(std::move(ctx)), spec_(std::move(spec)), synced_before_(synced_before) {
   thread_ = std::thread([this] { main(); });
@@ -134,7 +118,7 @@ void MappingWorker::run_mode(ClusterPair& pair) {
 void MappingWorker::run_continuous(ClusterPair& pair) {
   while (!cancel_.cancelled()) {
     drsync::ContinuousOptions o;
-    o.sync = sync_options_for(spec_);
+    o.sync = spec_.options.sync;
     o.resync_interval = spec_.resync_interval;
     o.on_event = [this](const drsync::ContinuousEvent& e) { on_event(e); };
     drsync::ContinuousSync sync(pair.source, spec_.source_namespace, pair.dest,
@@ -188,7 +172,7 @@ void MappingWorker::stage(ClusterPair& pair, std::string_view why) {
   };
   try {
     if (!spec_.scale_to_zero) {  // a hot standby: no Migration, workloads keep their counts
-      auto o = sync_options_for(spec_);
+      auto o = spec_.options.sync;
       o.cancel = cancel_;
       auto result = drsync::NamespaceSync(pair.source, spec_.source_namespace, pair.dest,
                                           spec_.destination_namespace, o)
@@ -196,13 +180,12 @@ void MappingWorker::stage(ClusterPair& pair, std::string_view why) {
       if (result.errors.empty()) return record_sync(result, took());
       return record_failure("Failed", join(result.errors, "; "));
     }
-    drsync::MigrationOptions mo;
-    mo.sync = sync_options_for(spec_);
+    drsync::MigrationOptions mo = spec_.options;
     mo.cancel = cancel_;
     drsync::Migration m(pair.source, spec_.source_namespace, pair.dest, spec_.destination_namespace,
                         mo);
     auto report = m.stage();
-    if (report.ok && report.sync) return record_sync(*report.sync, took());
+    if (report.ok && report.sync) return record_sync(*report.sync, took(), report.volumes);
     record_failure("Failed", report.errors.empty() ? "Stage failed" : join(report.errors, "; "));
   } catch (const drsync::Error& e) {
     if (cancel_.cancelled()) return;
@@ -270,7 +253,8 @@ void MappingWorker::write_status(std::string_view phase, std::string_view messag
                   extra));
 }
 
-void MappingWorker::record_sync(const drsync::SyncResult& r, std::chrono::milliseconds took) {
+void MappingWorker::record_sync(const drsync::SyncResult& r, std::chrono::milliseconds took,
+                                const std::vector<drsync::VolumeCopy>& volumes) {
   synced_before_ = true;
   auto now = SysClock::now();
   ctx_.metrics->add("drsync_mapping_syncs_total",
@@ -284,9 +268,17 @@ void MappingWorker::record_sync(const drsync::SyncResult& r, std::chrono::millis
       count(r, drsync::Action::Create), count(r, drsync::Action::Update),
       count(r, drsync::Action::Unchanged), count(r, drsync::Action::Prune),
       count(r, drsync::Action::Skip));
+  std::string message =
+      fmt::format("synced {} objects into {}", total, spec_.destination_namespace);
+  if (spec_.sync_data) {
+    std::uint64_t sent = 0, files = 0;
+    for (const auto& v : volumes) sent += v.bytes_sent, files += v.files_transferred;
+    stats += fmt::format(R"(,"dataSync":{{"volumes":{},"filesTransferred":{},"bytesSent":{}}})",
+                         volumes.size(), files, sent);
+    message += fmt::format(" and the data of {} PVCs", volumes.size());
+  }
   std::string phase = spec_.mode == ReplicationMode::Continuous ? "Running" : "Completed";
-  write_status(phase, fmt::format("synced {} objects into {}", total, spec_.destination_namespace),
-               true, stats);
+  write_status(phase, message, true, stats);
 }
 
 void MappingWorker::record_failure(std::string_view phase, const std::string& message) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <drsync/continuous.hpp>
+#include <drsync/migration.hpp>
 #include <drsync/sync.hpp>
 
 #include <condition_variable>
@@ -24,9 +25,6 @@ struct WorkerContext {
   Metrics* metrics = nullptr;
   const StatusWriter* status = nullptr;
 };
-
-// What a mapping's spec asks of a sync (types, transforms, stopped workloads).
-drsync::SyncOptions sync_options_for(const NamespaceMappingSpec& spec);
 
 class MappingWorker {
  public:
@@ -55,7 +53,8 @@ class MappingWorker {
   bool wait_until(std::chrono::system_clock::time_point until);
   void write_status(std::string_view phase, std::string_view message, bool ok,
                     std::string extra = {});
-  void record_sync(const drsync::SyncResult& result, std::chrono::milliseconds took);
+  void record_sync(const drsync::SyncResult& result, std::chrono::milliseconds took,
+                   const std::vector<drsync::VolumeCopy>& volumes = {});
   void record_failure(std::string_view phase, const std::string& message);
   Labels labels() const { return {{"mapping", spec_.self.key()}}; }
 

@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <drsync/error.hpp>
+#include <drsync/options.hpp>
 #include <drsync/schedule.hpp>
 
 #include <set>
@@ -26,21 +27,24 @@ drsync::ResourceInfo info(const char* group, const char* resource, const char* k
 }
 
 // The fields of a DR-Syncer NamespaceMapping spec this controller acts on.
-const std::set<std::string, std::less<>> kUnderstood = {"paused",
-                                                        "replicationMode",
-                                                        "schedule",
-                                                        "clusterMappingRef",
-                                                        "sourceCluster",
-                                                        "destinationCluster",
-                                                        "sourceNamespace",
-                                                        "destinationNamespace",
-                                                        "resourceTypes",
-                                                        "namespaceScopedResources",
-                                                        "scaleToZero",
-                                                        "syncCRDs",
-                                                        "immutableResourceConfig",
-                                                        "pvcConfig",
-                                                        "continuous"};
+const std::set<std::string, std::less<>> kUnderstood = {
+    "paused",
+    "replicationMode",
+    "schedule",
+    "clusterMappingRef",
+    "sourceCluster",
+    "destinationCluster",
+    "sourceNamespace",
+    "destinationNamespace",
+    "resourceTypes",
+    "namespaceScopedResources",
+    "scaleToZero",
+    "syncCRDs",
+    "immutableResourceConfig",
+    "pvcConfig",
+    "continuous",
+    "drsyncOptions",
+};
 
 class Fields {
  public:
@@ -158,10 +162,74 @@ void note_ignored(const Fields& f, const rapidjson::Value* spec, NamespaceMappin
       s.ignored.emplace_back(std::string("spec.") + m.name.GetString());
     }
   }
-  if (f.boolean("/spec/pvcConfig/syncData", false))
-    s.ignored.emplace_back("spec.pvcConfig.syncData");
+  if (s.sync_data && s.mode == ReplicationMode::Continuous) {
+    s.ignored.emplace_back("spec.pvcConfig.syncData (Continuous mode: data is copied by Stages)");
+  }
   if (f.boolean("/spec/pvcConfig/syncPersistentVolumes", false)) {
     s.ignored.emplace_back("spec.pvcConfig.syncPersistentVolumes");
+  }
+}
+
+drsync::SyncOptions sync_options(const NamespaceMappingSpec& spec) {
+  drsync::SyncOptions o;
+  o.include_types = spec.resource_types;
+  if (!o.include_types.empty()) {
+    o.include_types.insert(o.include_types.end(), spec.namespace_scoped_resources.begin(),
+                           spec.namespace_scoped_resources.end());
+  }
+  o.copy_crds = spec.sync_crds;
+  o.storage_class_map = spec.storage_class_map;
+  o.access_mode_map = spec.access_mode_map;
+  o.stop_workloads = spec.scale_to_zero;
+  o.immutable =
+      spec.recreate_immutable ? drsync::ImmutablePolicy::Recreate : drsync::ImmutablePolicy::Fail;
+  return o;
+}
+
+// DR-Syncer's dataSyncConfig as drsync's dataMover section (the options document's names, so
+// the options document's reader checks and applies them).
+rapidjson::Document data_mover_document(const Fields& f) {
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  rapidjson::Value mover(rapidjson::kObjectType);
+  auto copy_int = [&](const char* pointer, const char* key) {
+    const auto* v = f.at(pointer);
+    if (v && v->IsInt64())
+      mover.AddMember(rapidjson::StringRef(key), rapidjson::Value(v->GetInt64()), a);
+  };
+  auto copy_strings = [&](const char* pointer, const char* key) {
+    rapidjson::Value list(rapidjson::kArrayType);
+    for (const auto& item : f.strings(pointer)) list.PushBack(rapidjson::Value(item.c_str(), a), a);
+    if (!list.Empty()) mover.AddMember(rapidjson::StringRef(key), list, a);
+  };
+  copy_int("/spec/pvcConfig/dataSyncConfig/concurrentSyncs", "parallelism");
+  copy_int("/spec/pvcConfig/dataSyncConfig/bandwidthLimit", "bandwidthLimitKiB");
+  copy_strings("/spec/pvcConfig/dataSyncConfig/excludePaths", "exclude");
+  copy_strings("/spec/pvcConfig/dataSyncConfig/rsyncOptions", "rsyncArgs");
+  auto timeout = f.duration("/spec/pvcConfig/dataSyncConfig/timeout", std::chrono::milliseconds(0));
+  if (timeout.count() > 0) {
+    mover.AddMember("timeoutSeconds",
+                    rapidjson::Value(static_cast<int64_t>((timeout.count() + 999) / 1000)), a);
+  }
+  std::string verify = f.str("/spec/pvcConfig/dataSyncConfig/verificationMode");
+  if (!verify.empty()) mover.AddMember("verify", rapidjson::Value(verify.c_str(), a), a);
+  d.AddMember("dataMover", mover, a);
+  return d;
+}
+
+void build_options(const Fields& f, const drsync::Object& o, NamespaceMappingSpec& s) {
+  s.options.sync = sync_options(s);
+  s.options.migrate_data = s.sync_data;
+  const std::string where = fmt::format("NamespaceMapping {}", s.self.key());
+  try {
+    rapidjson::Document mover = data_mover_document(f);
+    drsync::apply_options_value(s.options, mover, where + " spec.pvcConfig.dataSyncConfig",
+                                "/nonexistent");
+    if (const auto* own = o.find("/spec/drsyncOptions")) {
+      drsync::apply_options_value(s.options, *own, where + " spec.drsyncOptions", "/nonexistent");
+    }
+  } catch (const drsync::Error& e) {
+    f.fail("spec", e.what());
   }
 }
 
@@ -244,6 +312,8 @@ NamespaceMappingSpec parse_namespace_mapping(const drsync::Object& o) {
   s.storage_class_map = f.from_to("/spec/pvcConfig/storageClassMappings");
   s.access_mode_map = f.from_to("/spec/pvcConfig/accessModeMappings");
   s.resync_interval = f.duration("/spec/continuous/backgroundSyncInterval", std::chrono::hours(1));
+  s.sync_data = f.boolean("/spec/pvcConfig/syncData", false);
+  build_options(f, o, s);
   note_ignored(f, o.find("/spec"), s);
   s.fingerprint = json_of(o.find("/spec"));
   return s;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <drsync/cluster.hpp>
+#include <drsync/migration.hpp>
 #include <drsync/object.hpp>
 
 #include <chrono>
@@ -63,6 +64,11 @@ struct NamespaceMappingSpec {
   bool recreate_immutable = false;
   std::map<std::string, std::string> storage_class_map, access_mode_map;
   std::chrono::milliseconds resync_interval = std::chrono::hours(1);
+  bool sync_data = false;  // pvcConfig.syncData: each Stage copies the PVCs' data
+  // What a Stage, a Failover or a continuous sync of this mapping runs with: the fields above,
+  // then pvcConfig.dataSyncConfig (the data mover), then drsync's own options document
+  // (spec.drsyncOptions, docs/options.md), each overriding the one before.
+  drsync::MigrationOptions options;
   // Fields of DR-Syncer's spec this controller does not act on (reported in a condition).
   std::vector<std::string> ignored;
   std::string fingerprint;  // the spec's JSON: a worker restarts when it changes

@@ -175,7 +175,7 @@ def test_bad_mappings_get_a_status_naming_the_problem_and_secrets_stay_out_of_th
                               "metadata": {"name": "no-cluster"},
                               "spec": {"replicationMode": "Manual", "sourceCluster": "src", "destinationCluster": "gone",
                                        "sourceNamespace": src, "destinationNamespace": dst}})
-    kube.apply("dest", home, mapping("extra", src, dst, "Manual", pvcConfig={"syncData": True}, tempPodKeySecretRef={"name": "k"}))
+    kube.apply("dest", home, mapping("extra", src, dst, "Manual", pvcConfig={"syncPersistentVolumes": True}, tempPodKeySecretRef={"name": "k"}))
     st = wait_for("bad-cron Failed", lambda: (s := status(kube, home, "namespacemapping", "bad-cron"))
                   .get("phase") == "Failed" and s)
     assert "spec.schedule" in st["message"]
@@ -183,7 +183,7 @@ def test_bad_mappings_get_a_status_naming_the_problem_and_secrets_stay_out_of_th
                   .get("phase") == "Failed" and s)
     assert f"RemoteCluster {home}/gone" in st["message"] and "does not exist" in st["message"]
     st = wait_for("extra Pending", lambda: (s := status(kube, home, "namespacemapping", "extra")).get("phase") and s)
-    assert set(st["ignoredFields"]) == {"spec.pvcConfig.syncData", "spec.tempPodKeySecretRef"}
+    assert set(st["ignoredFields"]) == {"spec.pvcConfig.syncPersistentVolumes", "spec.tempPodKeySecretRef"}
     assert not dest_deployments(kube, dst)
 
     secret = kube.get("dest", home, "secret/src-kubeconfig")["data"]["kubeconfig"]
