@@ -49,6 +49,22 @@ def wait_for(what, check, timeout=60, interval=0.25):
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
+def real_nodes(kube):
+    """real-nodes.json of the test clusters; skips the test when they have no real node."""
+    with open(os.path.join(kube.dir, "real-nodes.json")) as f:
+        info = json.load(f)
+    if not info.get("available"):
+        pytest.skip(f"real nodes unavailable: {info.get('reason')}")
+    return info
+
+
+def placement(info):
+    """A Pod spec's nodeSelector and tolerations for the real node."""
+    return {"nodeSelector": {info["label"]["key"]: info["label"]["value"]},
+            "tolerations": [{"key": info["taint"]["key"], "operator": "Equal", "value": info["taint"]["value"],
+                             "effect": info["taint"]["effect"]}]}
+
+
 class Kube:
     def __init__(self, d):
         self.dir = d

@@ -7,23 +7,7 @@ import json
 import os
 import time
 
-import pytest
-
-from conftest import wait_for
-
-
-def real_nodes(kube):
-    with open(os.path.join(kube.dir, "real-nodes.json")) as f:
-        info = json.load(f)
-    if not info.get("available"):
-        pytest.skip(f"real nodes unavailable: {info.get('reason')}")
-    return info
-
-
-def placement(info):
-    return {"nodeSelector": {info["label"]["key"]: info["label"]["value"]},
-            "tolerations": [{"key": info["taint"]["key"], "operator": "Equal", "value": info["taint"]["value"],
-                             "effect": info["taint"]["effect"]}]}
+from conftest import placement, real_nodes, wait_for
 
 
 def volume_path(kube, cluster, ns, pvc):

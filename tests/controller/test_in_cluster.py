@@ -8,17 +8,9 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, setup_home, wait_for
+from conftest import REPO, placement, real_nodes, setup_home, wait_for
 
 NS = "dr-syncer"  # the shipped manifests' namespace
-
-
-def real_nodes(kube):
-    with open(os.path.join(kube.dir, "real-nodes.json")) as f:
-        info = json.load(f)
-    if not info.get("available"):
-        pytest.skip(f"real nodes unavailable: {info.get('reason')}")
-    return info
 
 
 def load_image(info, binary, tmp_path):
@@ -39,10 +31,7 @@ def shipped_deployment(kube, info):
         items.append(doc)
     for item in items:
         if item["kind"] == "Deployment":
-            pod = item["spec"]["template"]["spec"]
-            pod["nodeSelector"] = {info["label"]["key"]: info["label"]["value"]}
-            pod["tolerations"] = [{"key": info["taint"]["key"], "operator": "Equal",
-                                   "value": info["taint"]["value"], "effect": info["taint"]["effect"]}]
+            item["spec"]["template"]["spec"].update(placement(info))
     return {"apiVersion": "v1", "kind": "List", "items": items}
 
 
