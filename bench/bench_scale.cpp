@@ -105,10 +105,16 @@ std::size_t json_bytes(const Cluster& c, const std::string& ns) {
   return bytes;
 }
 
+// Deletes the namespace and waits until it is gone (10 min at most): the namespace controller's
+// deletion of thousands of objects would otherwise load the server during the next size's runs.
 void remove_namespace(const Cluster& c, const std::string& ns) {
   try {
     c.remove(c.resolve("namespaces"), "", ns);
   } catch (const Error&) {
+    return;
+  }
+  for (int i = 0; i < 1200 && c.try_get(c.resolve("namespaces"), "", ns); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
 }
 
