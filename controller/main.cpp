@@ -87,8 +87,9 @@ void lead_until_stopped(const ControllerFlags& f, drsync::Cluster home, Metrics&
 int run(const ControllerFlags& f) {
   configure_log(parse_level(f.log_level), f.json_logs);
   drsync::Cluster home = home_cluster(f);
-  info("drsync-controller {} for {} namespace{} on {}", DRSYNC_CONTROLLER_VERSION,
-       f.all_namespaces ? "every" : f.watch_namespace, f.all_namespaces ? "" : "", home.server());
+  info("drsync-controller {} for {} on {}", DRSYNC_CONTROLLER_VERSION,
+       f.all_namespaces ? std::string("every namespace") : "namespace " + f.watch_namespace,
+       home.server());
   Metrics metrics;
   metrics.set("drsync_controller_leader", {}, 0);
   Reconciler reconciler(home, metrics, {f.watch_namespace, f.sync_period});

@@ -24,6 +24,21 @@ std::string signature(const drsync::Object& o) {
                      o.find("/metadata/deletionTimestamp") != nullptr);
 }
 
+// Whether an event changes what the loop acts on; `seen` keeps each object's last signature
+// (deleted objects are forgotten).
+bool changed(std::map<std::string, std::string>& seen, const drsync::WatchEvent& e) {
+  if (e.type == "BOOKMARK") return false;
+  std::string key = fmt::format("{}/{}", e.object.namespace_(), e.object.name());
+  if (e.type == "DELETED") {
+    seen.erase(key);
+    return true;
+  }
+  std::string sig = signature(e.object);
+  if (seen[key] == sig) return false;
+  seen[key] = sig;
+  return true;
+}
+
 }  // namespace
 
 Reconciler::Reconciler(drsync::Cluster home, Metrics& metrics, ReconcilerOptions options)
@@ -48,12 +63,7 @@ void Reconciler::watch(const drsync::ResourceInfo& r, const drsync::CancelToken&
       home_.watch(
           r, options_.watch_namespace, {},
           [&](drsync::WatchEvent& e) {
-            std::string key = fmt::format("{}/{}", e.object.namespace_(), e.object.name());
-            std::string sig = e.type == "DELETED" ? "deleted" : signature(e.object);
-            if (e.type != "BOOKMARK" && seen[key] != sig) {
-              seen[key] = sig;
-              mark_dirty();
-            }
+            if (changed(seen, e)) mark_dirty();
             return !cancel.cancelled();
           },
           cancel);
@@ -98,17 +108,24 @@ void Reconciler::pass() {
   metrics_.add("drsync_controller_reconciles_total", {});
   auto mappings = home_.list(namespace_mappings(), options_.watch_namespace).items;
   auto fos = home_.list(failovers(), options_.watch_namespace).items;
-  std::map<std::string, NamespaceMappingSpec> parsed;
+  std::vector<Listed> listed;
+  std::map<std::string, NamespaceMappingSpec> valid;  // what Failovers may refer to
   for (const auto& o : mappings) {
+    Listed l{{std::string(o.namespace_()), std::string(o.name())},
+             std::nullopt,
+             {},
+             o.find("/status/lastSyncTime") != nullptr};
     try {
-      auto s = parse_namespace_mapping(o);
-      parsed.emplace(s.self.key(), s);
-    } catch (const drsync::Error&) {
+      l.spec = parse_namespace_mapping(o);
+      valid.emplace(l.ref.key(), *l.spec);
+    } catch (const drsync::Error& e) {
+      l.error = e.what();
     }
+    listed.push_back(std::move(l));
   }
   std::set<std::string> busy;  // mappings with a Failover running
-  reconcile_failovers(fos, parsed, busy);
-  reconcile_mappings(mappings, busy);
+  reconcile_failovers(fos, valid, busy);
+  reconcile_mappings(listed, busy);
 }
 
 void Reconciler::reconcile_failovers(const std::vector<drsync::Object>& items,
@@ -152,18 +169,16 @@ void Reconciler::reconcile_failovers(const std::vector<drsync::Object>& items,
                 [&](const auto& r) { return !present.count(r.first) && r.second->done(); });
 }
 
-void Reconciler::reconcile_mappings(std::vector<drsync::Object>& items,
+void Reconciler::reconcile_mappings(const std::vector<Listed>& mappings,
                                     const std::set<std::string>& busy) {
   std::set<std::string> wanted;
-  for (const auto& o : items) {
-    ObjectRef ref{std::string(o.namespace_()), std::string(o.name())};
-    NamespaceMappingSpec spec;
-    try {
-      spec = parse_namespace_mapping(o);
-    } catch (const drsync::Error& e) {
-      report_problem(ref.key(), namespace_mappings(), ref, "Failed", e.what());
+  for (const auto& m : mappings) {
+    const ObjectRef& ref = m.ref;
+    if (!m.spec) {
+      report_problem(ref.key(), namespace_mappings(), ref, "Failed", m.error);
       continue;
     }
+    const NamespaceMappingSpec& spec = *m.spec;
     if (busy.count(ref.key())) {
       wanted.insert(ref.key());
       continue;
@@ -175,7 +190,7 @@ void Reconciler::reconcile_mappings(std::vector<drsync::Object>& items,
     }
     reported_.erase(ref.key());
     wanted.insert(ref.key());
-    ensure_worker(spec, o.find("/status/lastSyncTime") != nullptr);
+    ensure_worker(spec, m.synced_before);
     if (spec.sync_now) {
       std::lock_guard lock(mutex_);
       workers_.at(ref.key())->trigger();

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -42,7 +43,14 @@ class Reconciler {
 
  private:
   void pass();
-  void reconcile_mappings(std::vector<drsync::Object>& items, const std::set<std::string>& busy);
+  // A NamespaceMapping as listed: its spec, or why it is invalid.
+  struct Listed {
+    ObjectRef ref;
+    std::optional<NamespaceMappingSpec> spec;
+    std::string error;
+    bool synced_before = false;  // status.lastSyncTime is set
+  };
+  void reconcile_mappings(const std::vector<Listed>& mappings, const std::set<std::string>& busy);
   void reconcile_failovers(const std::vector<drsync::Object>& items,
                            const std::map<std::string, NamespaceMappingSpec>& mappings,
                            std::set<std::string>& busy);

@@ -72,7 +72,6 @@ void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems
                   bool dest_namespace_exists) const {
   ListOptions source_options = sync_list_options();
   source_options.label_selector = options.label_selector;
-  const bool dest_empty = !dest_namespace_exists && dest_namespace_missing();
   auto absent = [&](const ResourceInfo& r) {
     return options.absent_source_types && options.absent_source_types->count(r.group_resource());
   };
@@ -83,6 +82,11 @@ void Lister::list(Snapshot& snap, const SyncOptions& options, Problems& problems
                                      : std::async(std::launch::async, [this, r, source_options] {
                                          return source_.list(r, source_ns_, source_options);
                                        }));
+  }
+  // Asked while the source's LISTs are in flight.
+  const bool dest_empty = !dest_namespace_exists && dest_namespace_missing();
+  for (const auto& t : snap.types) {
+    const ResourceInfo& r = t.type.info;
     const bool list_dest = t.dest_served && !dest_empty && (!absent(r) || options.prune);
     dest_lists.push_back(
         list_dest ? std::async(std::launch::async,

@@ -77,6 +77,9 @@ TEST_CASE("sync copies every fixture app into a renamed namespace, workloads sto
     INFO(first.to_json());
     REQUIRE(first.ok());
     REQUIRE(first.count(Action::Create) >= static_cast<int>(live.size()));
+    // The destination namespace did not exist: none of its types was listed (at most the
+    // cluster-scoped dependencies, ClusterRoles and ClusterRoleBindings).
+    CHECK(first.dest_requests.list <= 2);
 
     ReplicaLedger ledger;
     for (const auto& [k, s] : live) {
